@@ -1,0 +1,16 @@
+"""The variant catalogue: one module per propagation scheme (DESIGN §3).
+
+Importing this package registers every scheme with :mod:`model.variants`.  Each module's
+header gives the kernel pseudocode it models with its atomic steps numbered, where it comes
+from, and the verdicts expected with the reasoning behind them.
+"""
+
+from model.schemes import (  # noqa: F401
+    copy_counter,
+    copy_naive,
+    cursor,
+    mustinc,
+    none,
+    upper_cursor,
+    volatile,
+)

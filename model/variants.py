@@ -1,0 +1,183 @@
+"""Variants: propagation schemes and locking disciplines, kept in registries.
+
+A *scheme* says what mount and ``ovl_sync_fs`` (fs/overlayfs/super.c) do with the upper
+superblock's word U and the overlay's word O; a *discipline* says how the scheme's body is
+protected against racing ``syncfs`` callers.  Any scheme composes with any discipline: the
+world builder asks the scheme for its steps and lets the discipline wrap the regions the
+scheme marks (``call.region("body", ...)`` around all of ``ovl_sync_fs``'s propagation,
+``call.region("read-u", ...)`` around the read of U).
+
+Adding a variant is one small module that subclasses :class:`Scheme` (or :class:`Discipline`)
+and registers it with :func:`register_scheme` / :func:`register_discipline`; nothing in the
+engines changes.  ``model/schemes/`` holds the catalogue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from model import kernel
+from model.errseq import ErrseqLayout
+from model.expr import Var
+from model.ir import FileInfo, ProgramBuilder
+
+
+@dataclass(frozen=True)
+class OverlayCtx:
+    """One mounted overlay: the names of its words, fields and lock in the world."""
+
+    index: int
+    U: str  # upper superblock's s_wb_err
+    O: str  # overlay superblock's s_wb_err
+    ofs: str  # prefix of the overlay's private fields ("ofs", "ofs1", ...)
+    layout: ErrseqLayout
+    syncers: int  # actors that call syncfs on files of this overlay
+
+    def field(self, name: str) -> str:
+        return f"{self.ofs}.{name}"
+
+    @property
+    def lock(self) -> str:
+        return f"{self.ofs}.lock"
+
+    @property
+    def fields_shared(self) -> bool:
+        """Whether more than one actor reaches the overlay's private fields."""
+        return self.syncers > 1
+
+
+@dataclass
+class CallCtx:
+    """One ``syncfs`` call site on an overlay file: everything a scheme's steps refer to."""
+
+    ov: OverlayCtx
+    file: FileInfo
+    b: ProgramBuilder
+    ret: Var  # the errseq check's result (positive errno or 0)
+    sret: Var  # ->sync_fs's return value (positive errno or 0)
+    discipline: Discipline
+    flock: bool  # VFS advances f_sb_err under f_lock (J. Layton, 2020-12-03)
+    cursor_shared: bool  # another thread holds the same open file
+    declare: Callable[[str, str, bool], None]  # declare a shared variable (name, doc, errseq)
+
+    @property
+    def L(self) -> ErrseqLayout:
+        return self.ov.layout
+
+    def region(self, name: str, body: Callable[[], None]) -> None:
+        """Run ``body`` (which emits steps) inside the discipline's protection for ``name``."""
+        self.discipline.around(self, name, body)
+
+    def vfs_check(self, word: str) -> None:
+        """The tail of the syncfs syscall (fs/sync.c): ``errseq_check_and_advance(&sb->s_wb_err,
+        &file->f_sb_err)``, under ``f_lock`` when the ``--flock`` switch is on."""
+        if self.flock:
+            self.declare(self.file_lock, "spinlock_t file->f_lock", False)
+            kernel.spin_lock(self.b, self.file_lock)
+        kernel.check_and_advance(self.b, self.L, word, self.file.cursor, self.ret,
+                                 self.cursor_shared, self.file.name, self.file.layer)
+        if self.flock:
+            kernel.spin_unlock(self.b, self.file_lock)
+
+    @property
+    def file_lock(self) -> str:
+        return f"{self.file.name}.f_lock"
+
+
+class Scheme:
+    """A propagation scheme: what mount and ``ovl_sync_fs`` do with U and O.
+
+    Subclasses override the hooks; the defaults are the non-volatile overlayfs of v5.10 on
+    (nothing reaches O).
+    """
+
+    name: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    provenance: ClassVar[str] = ""
+    mustinc: ClassVar[bool] = False
+    #: properties outside the scheme's contract (reported, marked "by design")
+    by_design: ClassVar[frozenset[str]] = frozenset()
+    #: the overlay's private fields: (field, meaning, holds an errseq word)
+    ofs_fields: ClassVar[tuple[tuple[str, str, bool], ...]] = ()
+
+    def mount(self, ov: OverlayCtx, b: ProgramBuilder) -> None:
+        """Steps of ``ovl_fill_super`` that touch the words (run once, before anything else)."""
+
+    def open_word(self, ov: OverlayCtx) -> str:
+        """The superblock word an overlay file's ``f_sb_err`` samples at open."""
+        return ov.O
+
+    def sync_fs(self, call: CallCtx) -> None:
+        """The propagation ``ovl_sync_fs`` performs after syncing the upper filesystem."""
+
+    def check(self, call: CallCtx) -> None:
+        """The syscall's errseq check; the VFS default checks O with the file's cursor."""
+        call.vfs_check(call.ov.O)
+
+
+class Discipline:
+    """A locking discipline around the regions a scheme marks."""
+
+    name: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+
+    def around(self, call: CallCtx, region: str, body: Callable[[], None]) -> None:
+        body()
+
+
+class NoLock(Discipline):
+    """No locking: every racing ``syncfs`` runs the body concurrently (as shipped)."""
+
+    name = "none"
+    summary = "no lock: racing syncfs callers run the propagation concurrently"
+
+
+class SpinLock(Discipline):
+    """One spinlock in the overlay's private data around the region ``scope`` (S. Dhillon and
+    J. Layton, 2020-11-28: "A spinlock would work here too")."""
+
+    name = "spinlock"
+    summary = "spinlock in ovl_fs around the whole ovl_sync_fs propagation"
+
+    def __init__(self, scope: str = "body"):
+        self.scope = scope
+
+    def around(self, call: CallCtx, region: str, body: Callable[[], None]) -> None:
+        if region != self.scope:
+            body()
+            return
+        call.declare(call.ov.lock, "spinlock_t in struct ovl_fs (1: held)", False)
+        kernel.spin_lock(call.b, call.ov.lock)
+        body()
+        kernel.spin_unlock(call.b, call.ov.lock)
+
+
+SCHEMES: dict[str, Scheme] = {}
+DISCIPLINES: dict[str, Discipline] = {}
+
+
+def register_scheme(cls: type[Scheme]) -> type[Scheme]:
+    """Class decorator: add a scheme to the catalogue under ``cls.name``."""
+    if not cls.name or cls.name in SCHEMES:
+        raise ValueError(f"scheme name {cls.name!r} is empty or already registered")
+    SCHEMES[cls.name] = cls()
+    return cls
+
+
+def register_discipline(d: Discipline) -> Discipline:
+    """Add a discipline instance to the catalogue under ``d.name``."""
+    if not d.name or d.name in DISCIPLINES:
+        raise ValueError(f"discipline name {d.name!r} is empty or already registered")
+    DISCIPLINES[d.name] = d
+    return d
+
+
+register_discipline(NoLock())
+register_discipline(SpinLock())
+
+
+def load_catalogue() -> None:
+    """Import the scheme modules so that they register themselves."""
+    import model.schemes  # noqa: F401

@@ -1,0 +1,202 @@
+"""The world: one upper filesystem, its overlays, the open files and the actors around them.
+
+:func:`build_world` turns a scheme, a discipline and :class:`WorldParams` into a closed
+:class:`~model.ir.World`:
+
+* shared memory: ``U`` (``upper_sb->s_wb_err``), one word per overlay (``O``, or ``O1``,
+  ``O2``), the overlays' private fields (``ofs.*``) and locks, and per open file its cursor
+  ``fdN.f_sb_err`` (and ``fdN.f_lock`` when a variant takes it);
+* actors: ``W`` injects the writeback errors on U in order (``errseq_set(U, -err)``, as
+  ``mapping_set_error`` does for the superblock since v5.8); ``P1..Pn`` each open a file on an
+  overlay and call ``syncfs`` on it (``P1a``, ``P1b``: threads sharing one open file);
+  ``Q1..Qm`` do the same with a file directly on U;
+* the prologue: each overlay's mount (``ovl_fill_super``) runs before anything else, and
+  with ``open_at="first"`` so do the opens.
+
+What is abstracted away: the data and pages themselves (only their errors matter), the
+per-mapping ``wb_err`` (syncfs checks only the superblock's word), ``s_umount`` (readers only),
+and the upper filesystem's own ``->sync_fs`` result (0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from model import kernel
+from model.errseq import ErrseqLayout, errno_name
+from model.expr import TRUE, ZERO, E, Var, evaluate
+from model.ir import (
+    DONE,
+    PC,
+    SHARED,
+    Actor,
+    Event,
+    FileInfo,
+    ProgramBuilder,
+    StepView,
+    VarDecl,
+    World,
+    execute,
+)
+from model.variants import CallCtx, Discipline, OverlayCtx, Scheme
+
+OPEN_AT = ("race", "first", "after-errors")
+SYNC_FS_ERRORS = ("returned", "ignored")
+
+
+@dataclass(frozen=True)
+class WorldParams:
+    """The bounds of a scenario (DESIGN §5); every field can be overridden from the CLI."""
+
+    syncers: int = 2  # files on the overlays (round-robin across overlays)
+    syncs: int = 2  # syncfs calls per overlay thread
+    upper_syncers: int = 0  # processes with a file directly on U
+    upper_syncs: int = 1  # syncfs calls per upper process
+    errors: tuple[int, ...] = (5,)  # writeback errors injected on U, in order (errno > 0)
+    counter_bits: int = 19
+    overlays: int = 1
+    threads_per_file: int = 1  # threads sharing each overlay file
+    open_at: str = "race"  # race: opens race with writeback; first; after-errors
+    sync_fs_errors: str = "returned"  # v5.17+: syncfs returns ->sync_fs's error
+    flock: bool = False  # the VFS advances f_sb_err under f_lock
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["errors"] = [errno_name(e) for e in self.errors]
+        return d
+
+
+@dataclass
+class _Decls:
+    items: dict[str, VarDecl] = field(default_factory=dict)
+
+    def declare(self, name: str, doc: str, errseq: bool) -> None:
+        if name not in self.items:
+            self.items[name] = VarDecl(name, SHARED, doc, errseq=errseq)
+
+
+def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World:
+    """Assemble the world for ``scheme`` under ``discipline`` within the bounds ``p``."""
+    L = ErrseqLayout(p.counter_bits, mustinc=scheme.mustinc)
+    shared = _Decls()
+    shared.declare("U", "upper_sb->s_wb_err", True)
+
+    n_ov = p.overlays
+    names = ["O"] if n_ov == 1 else [f"O{i + 1}" for i in range(n_ov)]
+    ofs_names = ["ofs"] if n_ov == 1 else [f"ofs{i + 1}" for i in range(n_ov)]
+    per_overlay = [0] * n_ov
+    for j in range(p.syncers):
+        per_overlay[j % n_ov] += p.threads_per_file
+    overlays = [OverlayCtx(i, "U", names[i], ofs_names[i], L, per_overlay[i])
+                for i in range(n_ov)]
+    for ov in overlays:
+        shared.declare(ov.O, f"overlay sb->s_wb_err ({ov.O})", True)
+        for fname, doc, errseq in scheme.ofs_fields:
+            shared.declare(ov.field(fname), doc, errseq)
+
+    files: list[FileInfo] = []
+    actors: list[Actor] = []
+    locals_: list[VarDecl] = []
+
+    # W: writeback errors on U, in order.
+    wb = ProgramBuilder("W")
+    for k, err in enumerate(p.errors, start=1):
+        done = Event("error_done", (("n", k), ("errno", err)))
+        kernel.errseq_set(wb, L, "U", E.const(err), done=[done])
+    actors.append(wb.build("writeback", "writeback errors completing on the upper fs"))
+    locals_ += wb.locals.values()
+
+    opened_after_errors = E.eq(Var("W.pc"), E.const(actors[0].done))
+    open_guard = opened_after_errors if p.open_at == "after-errors" else TRUE
+    prologue = ProgramBuilder("init")
+
+    def syncer(actor: str, f: FileInfo, ov: OverlayCtx | None, opener: bool, first: str | None,
+               calls: int) -> None:
+        b = ProgramBuilder(actor)
+        ret = b.local("ret", "syncfs: the errseq check's result (positive errno or 0)")
+        sret = b.local("sret", "syncfs: ->sync_fs's result (positive errno or 0)")
+        word = scheme.open_word(ov) if ov is not None else "U"
+        if opener:
+            target = prologue if p.open_at == "first" else b
+            kernel.open_file(target, L, f.name, f.layer, word, f.cursor,
+                             guard=open_guard if target is b else TRUE)
+        wait = E.ne(Var(f"{first}.pc"), ZERO) if first and p.open_at != "first" else TRUE
+        for _ in range(calls):
+            start = b.next_pc
+            b.on_next_step(Event("sync_begin", (("file", f.name), ("layer", f.layer),
+                                                ("actor", actor))),
+                           assigns={ret.name: ZERO, sret.name: ZERO})
+            end = b.label("syncfs.end")
+            if ov is None:
+                kernel.check_and_advance(b, L, "U", f.cursor, ret, len(f.holders) > 1,
+                                         f.name, f.layer)
+            else:
+                call = CallCtx(ov, f, b, ret, sret, discipline, p.flock, len(f.holders) > 1,
+                               shared.declare)
+                scheme.sync_fs(call)
+                scheme.check(call)
+            b.here(end)
+            kernel.syncfs_return(b, start, end, f.name, f.layer, ret, sret,
+                                 p.sync_fs_errors == "returned" and ov is not None)
+        if wait != TRUE and b.next_pc:
+            b._entries[0].guard = E.land(b._entries[0].guard, wait)  # noqa: SLF001
+        role = "overlay-syncer" if ov is not None else "upper-syncer"
+        doc = (f"opens {f.name} on {f.layer} and calls syncfs on it {calls} time(s)"
+               if opener else f"calls syncfs on {f.name} ({f.layer}) {calls} time(s)")
+        actors.append(b.build(role, doc))
+        locals_.extend(b.locals.values())
+
+    n_files = 0
+    for j in range(p.syncers):
+        ov = overlays[j % n_ov]
+        n_files += 1
+        fname = f"fd{n_files}"
+        holders = ((f"P{j + 1}",) if p.threads_per_file == 1 else
+                   tuple(f"P{j + 1}{chr(ord('a') + t)}" for t in range(p.threads_per_file)))
+        f = FileInfo(fname, ov.O, f"{fname}.f_sb_err", holders)
+        files.append(f)
+        shared.declare(f.cursor, f"file->f_sb_err of {fname} (on {ov.O})", True)
+        for t, actor in enumerate(holders):
+            syncer(actor, f, ov, t == 0, holders[0] if t else None, p.syncs)
+    for k in range(p.upper_syncers):
+        n_files += 1
+        fname = f"fd{n_files}"
+        f = FileInfo(fname, "U", f"{fname}.f_sb_err", (f"Q{k + 1}",))
+        files.append(f)
+        shared.declare(f.cursor, f"file->f_sb_err of {fname} (on U)", True)
+        syncer(f"Q{k + 1}", f, None, True, None, p.upper_syncs)
+
+    # Mount runs first, then any --open-first opens; both are deterministic.
+    mount = ProgramBuilder("mount")
+    for ov in overlays:
+        scheme.mount(ov, mount)
+    mount_actor = mount.build("mount", "ovl_fill_super")
+    init_actor = prologue.build("init", "opens before anything else")
+
+    pcs = [VarDecl(a.pc_var, PC, f"program counter of {a.name}", owner=a.name) for a in actors]
+    variables = tuple(shared.items.values()) + tuple(pcs) + tuple(locals_)
+    env: dict[str, int] = {v.name: v.init for v in variables}
+    lines: list[str] = []
+    for pre_actor, pre_locals in ((mount_actor, mount.locals), (init_actor, prologue.locals)):
+        env.update({n: 0 for n in pre_locals})
+        env[pre_actor.pc_var] = 0
+        steps = 0
+        while env[pre_actor.pc_var] < pre_actor.done:
+            st = pre_actor.steps[env[pre_actor.pc_var]]
+            if not evaluate(st.guard, env):
+                raise ValueError(f"prologue step {st.name} is blocked")
+            post = execute(st, env)
+            lines.append(f"{pre_actor.name}: {st.text(StepView(env, post, L))}")
+            env = post
+            steps += 1
+            if steps > 1000:
+                raise ValueError("prologue does not terminate")
+    initial = {v.name: env[v.name] for v in variables}
+
+    params = p.as_dict()
+    return World(variables, tuple(actors), L, initial, tuple(files), tuple(names),
+                 tuple(p.errors), tuple(lines), params)
+
+
+__all__ = ["WorldParams", "build_world", "OPEN_AT", "SYNC_FS_ERRORS", "DONE"]

@@ -1,0 +1,94 @@
+"""Plain-text rendering: verdict lines and counterexample traces in syscall notation.
+
+A trace reads like the mailing-list thread: the whole interleaving as syscalls on one line,
+then one row per atomic step with the decoded words of U and every overlay, and the step that
+breaks the promise marked with the reason (DESIGN §7).
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from specs.results import CheckResult, PropertyResult, Trace, Verdict
+
+ACTION_WIDTH = 64
+
+
+def syscall_line(trace: Trace, prop: str) -> str:
+    """``syscalls: P2: open(O) -> fd2 ; W: errseq_set(U,-EIO)  # error #1 ; ...  # double``."""
+    calls = [s.syscall for s in trace.steps if s.syscall]
+    return "syscalls: " + " ; ".join(calls) + f"  # {prop}"
+
+
+def _action(step) -> str:
+    text = step.action
+    begin = [n for n in step.notes if n.endswith("{")]
+    end = [n for n in step.notes if n.startswith("}")]
+    errs = [n for n in step.notes if n.startswith("[error")]
+    if begin:
+        text = f"{begin[0]} {text}"
+    if errs:
+        text = f"{text}  {errs[0]}"
+    if end:
+        text = f"{text}  {end[0]}"
+    return text
+
+
+def render_trace(trace: Trace, prop: str, words: list[str] | None = None) -> str:
+    """The step table of ``trace``; ``words``: the shared words shown as columns."""
+    if words is None:
+        first = trace.steps[0].state if trace.steps else {}
+        words = [w for w in first if w == "U" or (w.startswith("O") and "." not in w)]
+    heads = [f"{w}.s_wb_err" for w in words]
+    widths = [max([len(h)] + [len(s.state[w]) for s in trace.steps]) for h, w in
+              zip(heads, words, strict=True)]
+    actor_w = max([5] + [len(s.actor) for s in trace.steps])
+    lines = [syscall_line(trace, prop), ""]
+    for p in trace.prologue:
+        lines.append(f"  before: {p}")
+    if trace.prologue:
+        lines.append("")
+    head = f"{'#':>3}  {'actor':<{actor_w}}  {'action':<{ACTION_WIDTH}}"
+    for h, w in zip(heads, widths, strict=True):
+        head += f"  {h:<{w}}"
+    lines.append(head.rstrip())
+    for s in trace.steps:
+        chunks = textwrap.wrap(_action(s), ACTION_WIDTH, subsequent_indent="  ") or [""]
+        row = f"{s.index:>3}  {s.actor:<{actor_w}}  {chunks[0]:<{ACTION_WIDTH}}"
+        for w, width in zip(words, widths, strict=True):
+            row += f"  {s.state[w]:<{width}}"
+        lines.append(row.rstrip())
+        for c in chunks[1:]:
+            lines.append(f"{'':>3}  {'':<{actor_w}}  {c}")
+    last = trace.steps[-1].index if trace.steps else 0
+    lines.append(f"{'':>3}  ^ step {last}: {trace.reason}")
+    return "\n".join(lines)
+
+
+def verdict_cell(r: PropertyResult) -> str:
+    if r.verdict is Verdict.VIOLATED:
+        s = f"violated ({r.trace_length} steps)"
+        return s + ", by design" if r.by_design else s
+    if r.verdict is Verdict.HOLDS:
+        return f"holds ({r.stats.states} states)"
+    return f"unknown ({r.reason})"
+
+
+def render_check(result: CheckResult, show_traces: bool = True) -> str:
+    """Verdict line per property, then each violation's trace."""
+    p = result.params
+    out = [
+        f"syncfs-mc: {result.scheme} --lock {result.lock} --scenario {result.scenario} "
+        f"(engine {result.engine})",
+        "  " + ", ".join(f"{k}={v}" for k, v in p.items()),
+        "",
+    ]
+    for r in result.results:
+        line = (f"  {r.prop:<9} {verdict_cell(r):<34} {r.stats.states:>9} states "
+                f"{r.stats.transitions:>10} transitions  {r.stats.seconds:7.2f}s")
+        out.append(line.rstrip())
+    for r in result.results:
+        if show_traces and r.trace is not None:
+            tag = "  (outside the scheme's contract: by design)" if r.by_design else ""
+            out += ["", f"== {r.prop}: {r.reason}{tag}", "", render_trace(r.trace, r.prop)]
+    return "\n".join(out)

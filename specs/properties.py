@@ -1,0 +1,317 @@
+"""The contract (DESIGN §4): properties as monitors with ghost state.
+
+A monitor adds ghost variables to the world and, to every step, ghost assignments and a
+violation condition, all IR expressions over the state before the step, derived from the
+step's events (``error_done``, ``open``, ``sync_begin``, ``cursor``, ``sync_return``,
+``set_done``) and from what it writes.  An engine then only has to look for a step whose
+violation condition holds: the same instrumented world runs in every engine.
+
+Ghost state (names start with ``g.``):
+
+``g.G``            completed writeback errors on U so far
+``g.R``            the greatest error generation already reported to some file
+``g.FILE.lo/hi``   the interval of generations that could have been acknowledged to FILE
+``g.ACTOR.Gs``     G when ACTOR's current syncfs began
+``g.ACTOR.Ge``     G at the step where the call's cursor took its value (the report)
+``g.ACTOR.lo/hi``  FILE's interval at that step, before the call's own accounting
+``g.ACTOR.acc``    1 if the call accounted an error at that step
+``g.LAYER.cons``   greatest generation some cursor on LAYER has consumed (``unseen``)
+``g.FILE.owed``    1 if an error nobody on FILE's layer consumed existed when FILE was opened
+``g.FILE.first``   1 once FILE's first syncfs has made its report
+``g.ACTOR.first``  1 if ACTOR's current call made FILE's first report
+``g.incs``         counter increments made by errseq_set on U and O (``backward``)
+``g.O.hN/tN``      history of O: a (counter, errno) key O left (+1; 0: empty slot), and
+                   ``g.incs`` when it left it
+
+Properties:
+
+* ``lost``: a syncfs returns 0 although ``hi < Gs``: an error completed after the file was
+  opened and before the call began, and no accounting could have reported it.  On 0 nothing
+  changes; on an error ``lo := max(lo+1, Gs)``, ``hi := Ge``, ``R := max(R, lo)``.
+* ``double``: a syncfs returns an error although ``Ge <= lo``: nothing new could have been
+  reported.  Threads sharing a file share its interval.
+* ``unseen``: errseq's v4.17 promise, per layer: if an error nobody on the file's layer had
+  consumed existed when the file was opened, the file's first syncfs must report it.
+* ``backward``: a write to O that clears SEEN keeping counter and errno (re-arms an error), or
+  puts back a (counter, errno) O held before and has since left with fewer than
+  ``2**counter_bits`` increments in between.
+* ``wrap``: a lost error that the same interleaving does not lose when the counter cannot
+  wrap (the engine runs a twin world with a wide counter in lockstep; see ``checks``).
+* ``deadlock``: a state where unfinished actors are all blocked (checked by the engines).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from model.errseq import errno_name
+from model.expr import FALSE, TRUE, ZERO, E, Expr, Var, evaluate
+from model.ir import GHOST, Event, Step, VarDecl, World
+
+PROPERTIES: dict[str, str] = {
+    "lost": "a syncfs returns 0 though an error completed after open and before the call",
+    "double": "a syncfs returns an error though nothing new could have been reported",
+    "unseen": "a file opened after an error nobody on its layer consumed never reports it",
+    "backward": "O.s_wb_err is re-armed (SEEN cleared) or put back to an older value",
+    "wrap": "an error lost only because the errseq counter wrapped to the same value",
+    "deadlock": "unfinished actors are all blocked",
+}
+
+VIOLATION = "violation"
+
+
+@dataclass(frozen=True)
+class Monitor:
+    """Instruments a world for one property (``lost``, ``double``, ``unseen``, ``backward``)."""
+
+    prop: str
+
+    def instrument(self, world: World) -> World:
+        """The world with this property's ghost variables and, on every step, the ghost
+        updates and an event ``violation`` (``property``, ``when``)."""
+        if self.prop == "backward":
+            ghosts = _backward_ghosts(world)
+            return world.with_ghosts(ghosts, lambda st: _instrument_backward(world, st))
+        if self.prop in ("lost", "double", "unseen"):
+            ghosts = _accounting_ghosts(world, unseen=self.prop == "unseen")
+            return world.with_ghosts(
+                ghosts, lambda st: _instrument_accounting(world, st, self.prop, ghosts))
+        raise ValueError(f"no monitor for property {self.prop!r}")
+
+
+def violation_of(step: Step) -> Expr:
+    """The condition under which ``step`` violates the monitored property (FALSE if none)."""
+    cond: Expr = FALSE
+    for ev in step.events:
+        if ev.kind == VIOLATION:
+            cond = E.lor(cond, ev.arg("when"))
+    return cond
+
+
+# --------------------------------------------------------------------------------------------
+# lost / double / unseen: the accounting of reported generations
+
+
+def _g(*parts: str) -> str:
+    return "g." + ".".join(parts)
+
+
+def _accounting_ghosts(world: World, unseen: bool) -> tuple[VarDecl, ...]:
+    out = [
+        VarDecl(_g("G"), GHOST, "completed writeback errors on U"),
+        VarDecl(_g("R"), GHOST, "greatest error generation reported to some file"),
+    ]
+    for f in world.files:
+        out += [VarDecl(_g(f.name, "lo"), GHOST, f"lowest generation {f.name} may have seen"),
+                VarDecl(_g(f.name, "hi"), GHOST, f"highest generation {f.name} may have seen")]
+        if unseen:
+            out += [VarDecl(_g(f.name, "owed"), GHOST, f"{f.name} opened with an error owed"),
+                    VarDecl(_g(f.name, "first"), GHOST, f"{f.name} made its first report")]
+    for a in world.actors:
+        if a.role in ("overlay-syncer", "upper-syncer"):
+            out += [VarDecl(_g(a.name, k), GHOST, f"{a.name}'s current syncfs: {k}")
+                    for k in ("Gs", "Ge", "lo", "hi", "acc")]
+            if unseen:
+                out.append(VarDecl(_g(a.name, "first"), GHOST,
+                                   f"{a.name}'s current call made its file's first report"))
+    if unseen:
+        for layer in ("U",) + tuple(world.overlays):
+            out.append(VarDecl(_g(layer, "cons"), GHOST,
+                               f"greatest generation consumed by a cursor on {layer}"))
+    return tuple(out)
+
+
+def _instrument_accounting(world: World, step: Step, prop: str,
+                           ghosts: tuple[VarDecl, ...]) -> Step:
+    names = {g.name for g in ghosts}
+    cur: dict[str, Expr] = {n: Var(n) for n in names}
+    bad: Expr = FALSE
+
+    def get(name: str) -> Expr:
+        return cur[name]
+
+    def put(name: str, when: Expr, value: Expr) -> None:
+        cur[name] = E.ite(when, value, cur[name]) if when != TRUE else value
+
+    for ev in step.events:
+        when = dict(ev.args).get("when", TRUE)
+        if ev.kind == "error_done":
+            put(_g("G"), when, E.add(get(_g("G")), E.const(1)))
+        elif ev.kind == "open":
+            f, layer = ev.arg("file"), ev.arg("layer")
+            put(_g(f, "lo"), when, get(_g("R")))
+            put(_g(f, "hi"), when, get(_g("G")))
+            if prop == "unseen":
+                put(_g(f, "owed"), when, E.lt(get(_g(layer, "cons")), get(_g("G"))))
+                put(_g(f, "first"), when, ZERO)
+        elif ev.kind == "sync_begin":
+            put(_g(ev.arg("actor"), "Gs"), when, get(_g("G")))
+        elif ev.kind == "cursor":
+            f, a, layer, r = ev.arg("file"), ev.arg("actor"), ev.arg("layer"), ev.arg("ret")
+            err = E.ne(r, ZERO)
+            lo, hi, G = get(_g(f, "lo")), get(_g(f, "hi")), get(_g("G"))
+            put(_g(a, "Ge"), when, G)
+            put(_g(a, "lo"), when, lo)
+            put(_g(a, "hi"), when, hi)
+            put(_g(a, "acc"), when, err)
+            new_lo = E.max(E.add(lo, E.const(1)), get(_g(a, "Gs")))
+            put(_g(f, "lo"), E.land(when, err), new_lo)
+            put(_g(f, "hi"), E.land(when, err), G)
+            put(_g("R"), E.land(when, err), E.max(get(_g("R")), new_lo))
+            if prop == "unseen":
+                put(_g(a, "first"), when, E.eq(get(_g(f, "first")), ZERO))
+                put(_g(f, "first"), when, E.const(1))
+                put(_g(layer, "cons"), E.land(when, err), E.max(get(_g(layer, "cons")), G))
+        elif ev.kind == "sync_return":
+            f, a, r = ev.arg("file"), ev.arg("actor"), ev.arg("ret")
+            ok, err = E.eq(r, ZERO), E.ne(r, ZERO)
+            Gs, Ge = get(_g(a, "Gs")), get(_g(a, "Ge"))
+            if prop == "lost":
+                bad = E.lor(bad, E.land(when, E.land(ok, E.lt(get(_g(a, "hi")), Gs))))
+            elif prop == "double":
+                bad = E.lor(bad, E.land(when, E.land(err, E.le(Ge, get(_g(a, "lo"))))))
+            else:
+                owed = E.land(get(_g(a, "first")), get(_g(f, "owed")))
+                bad = E.lor(bad, E.land(when, E.land(ok, owed)))
+            # An error carried only by ->sync_fs's return value is accounted here.
+            late = E.land(when, E.land(err, E.eq(get(_g(a, "acc")), ZERO)))
+            lo = get(_g(f, "lo"))
+            new_lo = E.max(E.add(lo, E.const(1)), Gs)
+            put(_g(f, "lo"), late, new_lo)
+            put(_g(f, "hi"), late, Ge)
+            put(_g("R"), late, E.max(get(_g("R")), new_lo))
+            for k in ("Gs", "Ge", "lo", "hi", "acc") + (("first",) if prop == "unseen" else ()):
+                put(_g(a, k), when, ZERO)
+    return _with(step, cur, bad, prop)
+
+
+def _with(step: Step, cur: Mapping[str, Expr], bad: Expr, prop: str) -> Step:
+    assigns = dict(step.assigns)
+    for name, e in cur.items():
+        if e != Var(name):
+            assigns[name] = e
+    events = step.events
+    if bad != FALSE:
+        events = events + (Event(VIOLATION, (("property", prop), ("when", bad))),)
+    return Step(step.actor, step.pc, step.name, step.guard, tuple(sorted(assigns.items())),
+                step.goto, events, step.text)
+
+
+# --------------------------------------------------------------------------------------------
+# backward: O's history
+
+
+def _history_slots(world: World, overlay: str) -> int:
+    """Distinct keys O can leave: at most one per execution of a step that writes O (each
+    such step runs at most once per call: errseq_set's cmpxchg swaps once), plus one."""
+    writes = sum(1 for a in world.actors for st in a.steps if overlay in st.writes)
+    return writes + 1
+
+
+def _backward_ghosts(world: World) -> tuple[VarDecl, ...]:
+    out = [VarDecl(_g("incs"), GHOST, "counter increments by errseq_set on U and O")]
+    for o in world.overlays:
+        for i in range(_history_slots(world, o)):
+            out += [VarDecl(_g(o, f"h{i}"), GHOST, f"{o}: a (counter, errno) it left, +1"),
+                    VarDecl(_g(o, f"t{i}"), GHOST, f"{o}: increments when it left h{i}")]
+        out.append(VarDecl(_g(o, "overflow"), GHOST, f"{o}: history slots exhausted (bug)"))
+    return tuple(out)
+
+
+def _instrument_backward(world: World, step: Step) -> Step:
+    L = world.layout
+    cur: dict[str, Expr] = {}
+    incs: Expr = Var(_g("incs"))
+    for ev in step.events:
+        if ev.kind == "set_done":
+            when = dict(ev.args).get("when", TRUE)
+            incs = E.add(incs, E.ite(E.land(when, ev.arg("inc")), E.const(1), ZERO))
+    if incs != Var(_g("incs")):
+        cur[_g("incs")] = incs
+    bad: Expr = FALSE
+    period = E.const(1 << L.counter_bits)
+    key_mask = E.const(L.word_mask & ~L.flags)
+    writes = dict(step.assigns)
+    for o in world.overlays:
+        if o not in writes:
+            continue
+        old, new = Var(o), writes[o]
+        changed = E.ne(new, old)
+        k_old, k_new = E.band(old, key_mask), E.band(new, key_mask)
+        same_key = E.eq(k_old, k_new)
+        rearm = E.land(changed, E.land(same_key, E.land(L.has_seen(E, old),
+                                                        E.lnot(L.has_seen(E, new)))))
+        n = _history_slots(world, o)
+        h = [Var(_g(o, f"h{i}")) for i in range(n)]
+        t = [Var(_g(o, f"t{i}")) for i in range(n)]
+        revert: Expr = FALSE
+        for i in range(n):
+            recent = E.lt(E.sub(incs, t[i]), period)
+            revert = E.lor(revert, E.land(E.eq(h[i], E.add(k_new, E.const(1))), recent))
+        leaves = E.land(changed, E.lnot(same_key))
+        bad = E.lor(bad, E.lor(rearm, E.land(leaves, revert)))
+        # Record the key O leaves: update its slot, or take the first empty one.
+        tag = E.add(k_old, E.const(1))
+        present: Expr = FALSE
+        for i in range(n):
+            present = E.lor(present, E.eq(h[i], tag))
+        taken_before: Expr = FALSE
+        for i in range(n):
+            mine = E.eq(h[i], tag)
+            empty_first = E.land(E.eq(h[i], ZERO), E.lnot(taken_before))
+            use = E.land(leaves, E.lor(mine, E.land(E.lnot(present), empty_first)))
+            cur[_g(o, f"h{i}")] = E.ite(use, tag, h[i])
+            cur[_g(o, f"t{i}")] = E.ite(use, incs, t[i])
+            taken_before = E.lor(taken_before, E.eq(h[i], ZERO))
+        full = E.land(leaves, E.land(E.lnot(present), E.lnot(taken_before)))
+        cur[_g(o, "overflow")] = E.lor(Var(_g(o, "overflow")), full)
+    return _with(step, cur, bad, "backward")
+
+
+# --------------------------------------------------------------------------------------------
+# Explanations (for traces)
+
+
+def explain(prop: str, world: World, step: Step, pre: Mapping[str, int], index: int,
+            error_steps: Mapping[int, int]) -> str:
+    """One line naming the broken promise at the violating step (``index``, 1-based).
+
+    ``error_steps`` maps an error generation to the trace step that completed it.
+    """
+    ev = {e.kind: e for e in step.events}
+
+    def at(n: int) -> str:
+        s = error_steps.get(n)
+        return f"error #{n}" + (f" (step {s})" if s else "")
+
+    if prop in ("lost", "double", "unseen", "wrap") and "sync_return" in ev:
+        e = ev["sync_return"]
+        f, a = e.arg("file"), e.arg("actor")
+        r = evaluate(e.arg("ret"), pre)
+        if prop in ("lost", "wrap"):
+            Gs = pre.get(_g(a, "Gs"), 0)
+            hi = pre.get(_g(a, "hi"), 0)
+            why = " — the errseq counter wrapped to the same value" if prop == "wrap" else ""
+            return (f"lost — {f}'s syncfs returned 0, but {at(hi + 1)} completed after "
+                    f"{f} was opened and before this call began (G was {Gs}){why}")
+        if prop == "double":
+            lo = pre.get(_g(a, "lo"), 0)
+            return (f"double — {f} is told -{errno_name(r)} again: every error up to "
+                    f"#{lo} was already reported to it, and no newer one completed")
+        return (f"unseen — {f} was opened after an error nobody on {world.file(f).layer} had "
+                f"consumed, and its first syncfs returned 0")
+    if prop == "backward":
+        for o in world.overlays:
+            if o in step.writes:
+                new = evaluate(dict(step.assigns)[o], pre)
+                old = pre[o]
+                L = world.layout
+                if old & L.seen and not new & L.seen and (old & ~L.flags) == (new & ~L.flags):
+                    return (f"backward — {o} goes from {L.format(old)} to {L.format(new)}: "
+                            f"an error already reported is re-armed")
+                return (f"backward — {o} goes from {L.format(old)} back to {L.format(new)}, "
+                        f"a value it held before")
+    if prop == "deadlock":
+        return "deadlock — every unfinished actor is blocked"
+    return prop
