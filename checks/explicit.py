@@ -98,11 +98,12 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def search(cw: CompiledWorld, prop: str, limits: Limits = Limits(),
+def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
            twin: CompiledWorld | None = None) -> Outcome:
     """Breadth-first search for a step that violates ``prop`` (or, for ``deadlock``, a state
     where unfinished actors are all blocked).  With ``twin``: the ``wrap`` product."""
     t0 = time.perf_counter()
+    limits = limits or Limits()
     names = tuple(a.name for a in cw.world.actors)
     steps, pcs = cw.steps, cw.pc_slots
     dones = tuple(len(f) for f in steps)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from model.errseq import errno_name
 from model.expr import evaluate
 from model.ir import SHARED, StepView, World, enabled, event_happens, execute
-from specs.properties import explain, violation_of
+from specs.properties import violation_of
 from specs.results import Trace, TraceStep
 
 
@@ -24,6 +24,48 @@ def _ret(errno: int) -> str:
     return f"-{errno_name(errno)}" if errno else "0"
 
 
+class _History:
+    """What happened so far in a replay, in trace terms (for naming the broken promise)."""
+
+    def __init__(self) -> None:
+        self.G = 0
+        self.errors: dict[int, int] = {}  # generation -> step that completed it
+        self.opened: dict[str, tuple[int, int]] = {}  # file -> (step, G then)
+        self.begun: dict[str, tuple[int, int]] = {}  # actor -> (step, G then)
+        self.reports: dict[str, list[tuple[int, str, int, int]]] = {}  # file -> (step, actor,
+        # errno, G then) of each error returned
+
+    def err(self, n: int) -> str:
+        s = self.errors.get(n)
+        return f"error #{n}" + (f" (step {s})" if s else "")
+
+
+def _explain(prop: str, world: World, h: _History, ev_file: str, actor: str, ret: int,
+             step: int) -> str:
+    f = ev_file
+    layer = world.file(f).layer
+    o_step, o_G = h.opened.get(f, (0, 0))
+    opened = f"opened at step {o_step}" if o_step else "opened before the first step"
+    b_step, b_G = h.begun.get(actor, (step, h.G))
+    if prop in ("lost", "wrap"):
+        why = "; the errseq counter wrapped back to a value already seen" if prop == "wrap" else ""
+        return (f"{prop} — {f}'s syncfs (begun at step {b_step}) returned 0, but {h.err(b_G)} "
+                f"completed after {f} was {opened} and before the call began, and {f} was "
+                f"never told of it{why}")
+    if prop == "double":
+        earlier = [r for r in h.reports.get(f, []) if r[0] < step]
+        if earlier:
+            r_step, r_actor, r_errno, r_G = earlier[-1]
+            return (f"double — {f} is told -{errno_name(ret)} again: {h.err(r_G)} was already "
+                    f"reported to it at step {r_step} ({r_actor}), and no newer error completed")
+        return (f"double — {f} is told -{errno_name(ret)}, but every error up to #{h.G} had been "
+                f"reported on {layer} before {f} was {opened}")
+    if prop == "unseen":
+        return (f"unseen — {f} was {opened}, after {h.err(o_G)} which no file on {layer} had "
+                f"consumed, and its first syncfs returned 0")
+    return prop
+
+
 def _run(world: World, schedule: tuple[str, ...], prop: str, lenient: bool,
          partial: bool = False) -> tuple[list[TraceStep], dict[str, int], list[bool], str]:
     """Execute ``schedule``; ``partial``: stop quietly where it can no longer be followed."""
@@ -32,7 +74,7 @@ def _run(world: World, schedule: tuple[str, ...], prop: str, lenient: bool,
     L = world.layout
     out: list[TraceStep] = []
     bads: list[bool] = []
-    errors: dict[int, int] = {}
+    h = _History()
     reason = ""
     for i, name in enumerate(schedule, start=1):
         try:
@@ -57,19 +99,26 @@ def _run(world: World, schedule: tuple[str, ...], prop: str, lenient: bool,
                 continue
             if ev.kind == "sync_begin":
                 notes.append(f"syncfs({ev.arg('file')}) {{")
+                h.begun[name] = (i, h.G)
             elif ev.kind == "error_done":
-                errors[ev.arg("n")] = i
-                notes.append(f"[error #{ev.arg('n')}]")
+                h.G += 1
+                h.errors[h.G] = i
+                notes.append(f"[error #{h.G}]")
                 syscall = (f"{name}: errseq_set(U,-{errno_name(ev.arg('errno'))})"
-                           f"  # error #{ev.arg('n')}")
+                           f"  # error #{h.G}")
             elif ev.kind == "open":
+                h.opened[ev.arg("file")] = (i, h.G)
                 syscall = f"{name}: open({ev.arg('layer')}) -> {ev.arg('file')}"
             elif ev.kind == "sync_return":
                 r = evaluate(ev.arg("ret"), env)
                 notes.append(f"}} -> {_ret(r)}")
                 syscall = f"{name}: syncfs({ev.arg('file')}) -> {_ret(r)}"
-        if bad and not reason:
-            reason = explain(prop, world, st, env, i, errors)
+                if bad and not reason:
+                    reason = _explain(prop, world, h, ev.arg("file"), name, r, i)
+                if r:
+                    h.reports.setdefault(ev.arg("file"), []).append((i, name, r, h.G))
+        if bad and not reason and prop == "backward":
+            reason = _explain_backward(world, st, env)
         action = st.text(StepView(env, post, L))
         state = {v.name: (L.format(post[v.name]) if v.errseq else str(post[v.name]))
                  for v in shared}
@@ -79,6 +128,20 @@ def _run(world: World, schedule: tuple[str, ...], prop: str, lenient: bool,
         if bad and not lenient and i < len(schedule):
             raise ReplayError(f"step {i} already violates {prop}: the trace is not shortest")
     return out, env, bads, reason
+
+
+def _explain_backward(world: World, step, env: dict[str, int]) -> str:
+    L = world.layout
+    for o in world.overlays:
+        if o in step.writes:
+            new = evaluate(dict(step.assigns)[o], env)
+            old = env[o]
+            if old & L.seen and not new & L.seen and (old & ~L.flags) == (new & ~L.flags):
+                return (f"backward — {o} goes from {L.format(old)} to {L.format(new)}: an error "
+                        "already reported is re-armed")
+            return (f"backward — {o} goes from {L.format(old)} back to {L.format(new)}, a value "
+                    "it held before")
+    return "backward"
 
 
 def replay(world: World, schedule: tuple[str, ...], prop: str,
@@ -97,7 +160,8 @@ def replay(world: World, schedule: tuple[str, ...], prop: str,
                 raise ReplayError(f"final state is no deadlock: {a.name} can move")
         if all(env[a.pc_var] >= a.done for a in world.actors):
             raise ReplayError("final state is no deadlock: every actor finished")
-        reason = explain("deadlock", world, world.actors[0].steps[0], env, len(steps), {})
+        blocked = [a.name for a in world.actors if env[a.pc_var] < a.done]
+        reason = f"deadlock — {', '.join(blocked)} are all blocked"
     else:
         if not bads or not bads[-1]:
             raise ReplayError(f"the last step does not violate {prop}")

@@ -33,7 +33,7 @@ def world_for(scheme: str, lock: str, params: WorldParams) -> World:
 
 
 def check_property(scheme: str, lock: str, params: WorldParams, prop: str,
-                   limits: explicit.Limits = explicit.Limits()) -> PropertyResult:
+                   limits: explicit.Limits | None = None) -> PropertyResult:
     """Decide one property with the explicit engine; a violation comes back replayed."""
     world = instrumented(world_for(scheme, lock, params), prop)
     twin_world = None
@@ -42,7 +42,7 @@ def check_property(scheme: str, lock: str, params: WorldParams, prop: str,
         wide = dataclasses.replace(params, counter_bits=params.counter_bits + TWIN_EXTRA_BITS)
         twin_world = instrumented(world_for(scheme, lock, wide), prop)
         twin = explicit.compile_world(twin_world)
-    out = explicit.search(explicit.compile_world(world), prop, limits, twin)
+    out = explicit.search(explicit.compile_world(world), prop, limits or explicit.Limits(), twin)
     by_design = prop in SCHEMES[scheme].by_design
     if out.verdict is Verdict.VIOLATED:
         assert out.schedule is not None
@@ -52,7 +52,7 @@ def check_property(scheme: str, lock: str, params: WorldParams, prop: str,
 
 
 def check(scheme: str, lock: str, scenario: str, params: WorldParams,
-          props: list[str] | None = None, limits: explicit.Limits = explicit.Limits()
+          props: list[str] | None = None, limits: explicit.Limits | None = None
           ) -> CheckResult:
     """Every property in ``props`` (default: all) for one variant in one scenario."""
     results = tuple(check_property(scheme, lock, params, p, limits)

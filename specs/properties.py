@@ -9,7 +9,7 @@ violation condition holds: the same instrumented world runs in every engine.
 Ghost state (names start with ``g.``):
 
 ``g.G``            completed writeback errors on U so far
-``g.R``            the greatest error generation already reported to some file
+``g.LAYER.R``      the greatest error generation already reported to some file on LAYER
 ``g.FILE.lo/hi``   the interval of generations that could have been acknowledged to FILE
 ``g.ACTOR.Gs``     G when ACTOR's current syncfs began
 ``g.ACTOR.Ge``     G at the step where the call's cursor took its value (the report)
@@ -28,6 +28,8 @@ Properties:
 * ``lost``: a syncfs returns 0 although ``hi < Gs``: an error completed after the file was
   opened and before the call began, and no accounting could have reported it.  On 0 nothing
   changes; on an error ``lo := max(lo+1, Gs)``, ``hi := Ge``, ``R := max(R, lo)``.
+  ``R`` is kept per layer (superblock), as errseq keeps SEEN per word: an error reported to a
+  file on U has not been reported on O, and a late opener on O may (``unseen``: must) get it.
 * ``double``: a syncfs returns an error although ``Ge <= lo``: nothing new could have been
   reported.  Threads sharing a file share its interval.
 * ``unseen``: errseq's v4.17 promise, per layer: if an error nobody on the file's layer had
@@ -45,8 +47,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from model.errseq import errno_name
-from model.expr import FALSE, TRUE, ZERO, E, Expr, Var, evaluate
+from model.expr import FALSE, TRUE, ZERO, E, Expr, Var
 from model.ir import GHOST, Event, Step, VarDecl, World
 
 PROPERTIES: dict[str, str] = {
@@ -100,8 +101,10 @@ def _g(*parts: str) -> str:
 def _accounting_ghosts(world: World, unseen: bool) -> tuple[VarDecl, ...]:
     out = [
         VarDecl(_g("G"), GHOST, "completed writeback errors on U"),
-        VarDecl(_g("R"), GHOST, "greatest error generation reported to some file"),
     ]
+    for layer in ("U",) + tuple(world.overlays):
+        out.append(VarDecl(_g(layer, "R"), GHOST,
+                           f"greatest error generation reported to some file on {layer}"))
     for f in world.files:
         out += [VarDecl(_g(f.name, "lo"), GHOST, f"lowest generation {f.name} may have seen"),
                 VarDecl(_g(f.name, "hi"), GHOST, f"highest generation {f.name} may have seen")]
@@ -140,7 +143,7 @@ def _instrument_accounting(world: World, step: Step, prop: str,
             put(_g("G"), when, E.add(get(_g("G")), E.const(1)))
         elif ev.kind == "open":
             f, layer = ev.arg("file"), ev.arg("layer")
-            put(_g(f, "lo"), when, get(_g("R")))
+            put(_g(f, "lo"), when, get(_g(layer, "R")))
             put(_g(f, "hi"), when, get(_g("G")))
             if prop == "unseen":
                 put(_g(f, "owed"), when, E.lt(get(_g(layer, "cons")), get(_g("G"))))
@@ -158,13 +161,14 @@ def _instrument_accounting(world: World, step: Step, prop: str,
             new_lo = E.max(E.add(lo, E.const(1)), get(_g(a, "Gs")))
             put(_g(f, "lo"), E.land(when, err), new_lo)
             put(_g(f, "hi"), E.land(when, err), G)
-            put(_g("R"), E.land(when, err), E.max(get(_g("R")), new_lo))
+            put(_g(layer, "R"), E.land(when, err), E.max(get(_g(layer, "R")), new_lo))
             if prop == "unseen":
                 put(_g(a, "first"), when, E.eq(get(_g(f, "first")), ZERO))
                 put(_g(f, "first"), when, E.const(1))
                 put(_g(layer, "cons"), E.land(when, err), E.max(get(_g(layer, "cons")), G))
         elif ev.kind == "sync_return":
             f, a, r = ev.arg("file"), ev.arg("actor"), ev.arg("ret")
+            layer = ev.arg("layer")
             ok, err = E.eq(r, ZERO), E.ne(r, ZERO)
             Gs, Ge = get(_g(a, "Gs")), get(_g(a, "Ge"))
             if prop == "lost":
@@ -180,7 +184,7 @@ def _instrument_accounting(world: World, step: Step, prop: str,
             new_lo = E.max(E.add(lo, E.const(1)), Gs)
             put(_g(f, "lo"), late, new_lo)
             put(_g(f, "hi"), late, Ge)
-            put(_g("R"), late, E.max(get(_g("R")), new_lo))
+            put(_g(layer, "R"), late, E.max(get(_g(layer, "R")), new_lo))
             for k in ("Gs", "Ge", "lo", "hi", "acc") + (("first",) if prop == "unseen" else ()):
                 put(_g(a, k), when, ZERO)
     return _with(step, cur, bad, prop)
@@ -267,51 +271,3 @@ def _instrument_backward(world: World, step: Step) -> Step:
         full = E.land(leaves, E.land(E.lnot(present), E.lnot(taken_before)))
         cur[_g(o, "overflow")] = E.lor(Var(_g(o, "overflow")), full)
     return _with(step, cur, bad, "backward")
-
-
-# --------------------------------------------------------------------------------------------
-# Explanations (for traces)
-
-
-def explain(prop: str, world: World, step: Step, pre: Mapping[str, int], index: int,
-            error_steps: Mapping[int, int]) -> str:
-    """One line naming the broken promise at the violating step (``index``, 1-based).
-
-    ``error_steps`` maps an error generation to the trace step that completed it.
-    """
-    ev = {e.kind: e for e in step.events}
-
-    def at(n: int) -> str:
-        s = error_steps.get(n)
-        return f"error #{n}" + (f" (step {s})" if s else "")
-
-    if prop in ("lost", "double", "unseen", "wrap") and "sync_return" in ev:
-        e = ev["sync_return"]
-        f, a = e.arg("file"), e.arg("actor")
-        r = evaluate(e.arg("ret"), pre)
-        if prop in ("lost", "wrap"):
-            Gs = pre.get(_g(a, "Gs"), 0)
-            hi = pre.get(_g(a, "hi"), 0)
-            why = " — the errseq counter wrapped to the same value" if prop == "wrap" else ""
-            return (f"lost — {f}'s syncfs returned 0, but {at(hi + 1)} completed after "
-                    f"{f} was opened and before this call began (G was {Gs}){why}")
-        if prop == "double":
-            lo = pre.get(_g(a, "lo"), 0)
-            return (f"double — {f} is told -{errno_name(r)} again: every error up to "
-                    f"#{lo} was already reported to it, and no newer one completed")
-        return (f"unseen — {f} was opened after an error nobody on {world.file(f).layer} had "
-                f"consumed, and its first syncfs returned 0")
-    if prop == "backward":
-        for o in world.overlays:
-            if o in step.writes:
-                new = evaluate(dict(step.assigns)[o], pre)
-                old = pre[o]
-                L = world.layout
-                if old & L.seen and not new & L.seen and (old & ~L.flags) == (new & ~L.flags):
-                    return (f"backward — {o} goes from {L.format(old)} to {L.format(new)}: "
-                            f"an error already reported is re-armed")
-                return (f"backward — {o} goes from {L.format(old)} back to {L.format(new)}, "
-                        f"a value it held before")
-    if prop == "deadlock":
-        return "deadlock — every unfinished actor is blocked"
-    return prop

@@ -8,11 +8,11 @@ at each step, plus what the reference interpreter computed when it replayed thos
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     """A closed set: a limit or a solver's ``unknown`` is never read as a pass."""
 
     HOLDS = "holds"
@@ -104,7 +104,9 @@ class PropertyResult:
             "reason": self.reason,
             "by_design": self.by_design,
             "trace_length": self.trace_length,
-            "trace": self.trace.to_json() if self.trace is not None else None,
+            "trace": ([st.to_json() for st in self.trace.steps]
+                      if self.trace is not None else None),
+            "schedule": list(self.trace.schedule) if self.trace is not None else None,
             "states": self.stats.states,
             "transitions": self.stats.transitions,
             "max_depth": self.stats.max_depth,

@@ -36,7 +36,7 @@ SCENARIOS: dict[str, tuple[WorldParams, str]] = {
         "files on O and on U opened after an error nobody has seen (generic/484's shape)",
     ),
     "two-overlays": (
-        WorldParams(syncers=2, syncs=1, overlays=2, errors=(EIO,), counter_bits=19),
+        WorldParams(syncers=2, syncs=2, overlays=2, errors=(EIO,), counter_bits=19),
         "two overlays on one upper, one file each (one layer hiding an error from another)",
     ),
     "stress": (

@@ -1,0 +1,217 @@
+"""The ``syncfs-mc`` command line: ``list`` and ``check``.
+
+Exit codes: 0 every checked property holds (violations a scheme declares by design do not
+count), 1 a property is violated, 2 usage or input error (one line on stderr), 4 no violation
+found but some verdict is unknown (a limit was hit).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+import sys
+from collections.abc import Sequence
+
+import click
+
+from checks import explicit
+from checks.runner import check as run_check
+from model.errseq import ERRNO_NAMES, ERRNO_NUMBERS, MAX_ERRNO
+from model.variants import DISCIPLINES, SCHEMES, load_catalogue
+from model.world import SYNC_FS_ERRORS, WorldParams
+from reports.text import render_check
+from specs.properties import PROPERTIES
+from specs.results import CheckResult, Verdict
+from specs.scenarios import DEFAULT_SCENARIO, SCENARIOS
+
+EXIT_OK, EXIT_VIOLATED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 4
+
+#: bounds past which a check cannot finish in reasonable time; say so instead of hanging
+MAX_ACTORS = 8
+MAX_SYNCS = 6
+MAX_ERRORS = 8
+
+
+class InputError(click.UsageError):
+    """Bad input: reported as one line on stderr, exit code 2."""
+
+
+def _pick(kind: str, name: str, valid: Sequence[str]) -> str:
+    if name in valid:
+        return name
+    close = difflib.get_close_matches(name, valid, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise InputError(f"unknown {kind} {name!r} (valid: {', '.join(valid)}){hint}")
+
+
+def parse_errors(text: str) -> tuple[int, ...]:
+    """``EIO,ENOSPC`` or ``5,28`` -> errno numbers, each in 1..MAX_ERRNO."""
+    out = []
+    for item in text.split(","):
+        item = item.strip()
+        if not item:
+            raise InputError(f"--errors: empty entry in {text!r}")
+        if item.lstrip("-").isdigit():
+            num = abs(int(item))
+            if not 1 <= num <= MAX_ERRNO:
+                raise InputError(f"--errors: errno {item} outside 1..{MAX_ERRNO} "
+                                 "(errseq_set WARNs and ignores it)")
+        else:
+            if item.upper() not in ERRNO_NUMBERS:
+                raise InputError(f"--errors: unknown errno name {item!r} (known: "
+                                 f"{', '.join(ERRNO_NAMES.values())}, or a number 1..4095)")
+            num = ERRNO_NUMBERS[item.upper()]
+        out.append(num)
+    if len(out) > MAX_ERRORS:
+        raise InputError(f"--errors: {len(out)} errors; at most {MAX_ERRORS} keep a check "
+                         "finite in practice")
+    return tuple(out)
+
+
+def _bounded(name: str, value: int | None, lo: int, hi: int, why: str) -> None:
+    if value is not None and not lo <= value <= hi:
+        raise InputError(f"{name} must be in {lo}..{hi}, got {value} ({why})")
+
+
+def scenario_params(scenario: str, **over: object) -> WorldParams:
+    """The scenario's bounds with the CLI's overrides applied and validated."""
+    base = SCENARIOS[_pick("scenario", scenario, list(SCENARIOS))][0]
+    _bounded("--syncers", over.get("syncers"), 1, MAX_ACTORS, "overlay files, one process each")
+    _bounded("--syncs", over.get("syncs"), 1, MAX_SYNCS, "syncfs calls per overlay file")
+    _bounded("--upper-syncers", over.get("upper_syncers"), 0, MAX_ACTORS,
+             "processes with a file on U")
+    _bounded("--upper-syncs", over.get("upper_syncs"), 1, MAX_SYNCS, "syncfs calls per file on U")
+    _bounded("--counter-bits", over.get("counter_bits"), 1, 32,
+             "the kernel's counter has 19 bits; widths past 32 change nothing")
+    _bounded("--overlays", over.get("overlays"), 1, 4, "overlays on the one upper")
+    _bounded("--threads", over.get("threads_per_file"), 1, 4, "threads sharing each file")
+    changes = {k: v for k, v in over.items() if v is not None}
+    p = dataclasses.replace(base, **changes)
+    if p.overlays > p.syncers:
+        raise InputError(f"--overlays {p.overlays} needs at least as many --syncers "
+                         f"(got {p.syncers}): each overlay gets files round-robin")
+    actors = p.syncers * p.threads_per_file + p.upper_syncers + 1
+    if actors > MAX_ACTORS + 1:
+        raise InputError(f"{actors - 1} syncing threads; at most {MAX_ACTORS} keep a check "
+                         "finite in practice")
+    return p
+
+
+def _exit_code(result: CheckResult) -> int:
+    if any(r.verdict is Verdict.VIOLATED and not r.by_design for r in result.results):
+        return EXIT_VIOLATED
+    if any(r.verdict is Verdict.UNKNOWN for r in result.results):
+        return EXIT_UNKNOWN
+    return EXIT_OK
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """syncfs-mc: model checker for errseq_t propagation races between overlayfs and its
+    upper filesystem."""
+    load_catalogue()
+
+
+@cli.command("list")
+def list_cmd() -> None:
+    """Schemes, locking disciplines, properties and scenarios."""
+    click.echo("schemes:")
+    for name, s in SCHEMES.items():
+        click.echo(f"  {name:<14} {s.summary}")
+        click.echo(f"  {'':<14} ({s.provenance})")
+    click.echo("disciplines (--lock):")
+    for name, d in DISCIPLINES.items():
+        click.echo(f"  {name:<14} {d.summary}")
+    click.echo("properties (--property):")
+    for name, doc in PROPERTIES.items():
+        click.echo(f"  {name:<14} {doc}")
+    click.echo("scenarios (--scenario):")
+    for name, (_, doc) in SCENARIOS.items():
+        click.echo(f"  {name:<14} {doc}")
+
+
+@cli.command("check")
+@click.argument("scheme")
+@click.option("--lock", "lock", default="none", show_default=True, help="locking discipline")
+@click.option("--flock", is_flag=True, help="the VFS advances f_sb_err under f_lock")
+@click.option("--scenario", default=DEFAULT_SCENARIO, show_default=True)
+@click.option("--property", "props", multiple=True, help="property to check (repeatable)")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+@click.option("--syncers", type=int, help="overlay files, one process each")
+@click.option("--syncs", type=int, help="syncfs calls per overlay file")
+@click.option("--upper-syncers", type=int, help="processes with a file directly on U")
+@click.option("--upper-syncs", type=int, help="syncfs calls per upper file")
+@click.option("--errors", help="writeback errors injected on U, in order: EIO,ENOSPC")
+@click.option("--counter-bits", type=int, help="errseq counter width (kernel: 19)")
+@click.option("--overlays", type=int, help="overlays mounted on the one upper")
+@click.option("--threads", type=int, help="threads sharing each overlay file")
+@click.option("--sync-fs-errors", help="returned (v5.17+) | ignored (before v5.17)")
+@click.option("--open-first", is_flag=True, help="open every file before anything runs")
+@click.option("--max-states", type=int, help="give up (unknown) past this many states")
+@click.option("--max-seconds", type=float, help="give up (unknown) after this many seconds")
+def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[str, ...],
+              as_json: bool, syncers: int | None, syncs: int | None,
+              upper_syncers: int | None, upper_syncs: int | None, errors: str | None,
+              counter_bits: int | None, overlays: int | None, threads: int | None,
+              sync_fs_errors: str | None, open_first: bool, max_states: int | None,
+              max_seconds: float | None) -> None:
+    """Check SCHEME: a verdict per property, the shortest trace for each violation."""
+    scheme = _pick("scheme", scheme, list(SCHEMES))
+    lock = _pick("discipline", lock, list(DISCIPLINES))
+    chosen: list[str] = []
+    for p in props:
+        for name in p.split(","):
+            chosen.append(_pick("property", name.strip(), list(PROPERTIES)))
+    if sync_fs_errors is not None:
+        _pick("--sync-fs-errors value", sync_fs_errors, list(SYNC_FS_ERRORS))
+    if max_states is not None and max_states < 1:
+        raise InputError(f"--max-states must be positive, got {max_states}")
+    if max_seconds is not None and max_seconds <= 0:
+        raise InputError(f"--max-seconds must be positive, got {max_seconds}")
+    params = scenario_params(
+        scenario, syncers=syncers, syncs=syncs, upper_syncers=upper_syncers,
+        upper_syncs=upper_syncs, errors=parse_errors(errors) if errors else None,
+        counter_bits=counter_bits, overlays=overlays, threads_per_file=threads,
+        sync_fs_errors=sync_fs_errors, flock=True if flock else None,
+        open_at="first" if open_first else None)
+    limits = explicit.Limits(max_states, max_seconds)
+    result = run_check(scheme, lock, scenario, params, list(dict.fromkeys(chosen)) or None,
+                       limits)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2, sort_keys=False))
+    else:
+        click.echo(render_check(result))
+    sys.exit(_exit_code(result))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: click in non-standalone mode so that every error is one line, exit 2."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="syncfs-mc",
+                 standalone_mode=False)
+    except click.ClickException as e:
+        if type(e).__name__.startswith("NoArgsIsHelp") and getattr(e, "ctx", None):
+            click.echo(e.ctx.get_help())  # type: ignore[attr-defined]
+            return EXIT_USAGE
+        msg = " ".join(e.format_message().split())
+        click.echo(f"syncfs-mc: error: {msg}", err=True)
+        return EXIT_USAGE
+    except click.exceptions.Abort:
+        click.echo("syncfs-mc: interrupted", err=True)
+        return 130
+    except SystemExit as e:
+        return int(e.code or 0)
+    except KeyboardInterrupt:
+        click.echo("syncfs-mc: interrupted", err=True)
+        return 130
+    return EXIT_OK
+
+
+def entry() -> None:
+    """Console-script wrapper."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    entry()
