@@ -31,7 +31,8 @@ class _History:
         self.G = 0
         self.errors: dict[int, int] = {}  # generation -> step that completed it
         self.opened: dict[str, tuple[int, int]] = {}  # file -> (step, G then)
-        self.begun: dict[str, tuple[int, int]] = {}  # actor -> (step, G then)
+        self.begun: dict[str, tuple[int, int]] = {}  # actor -> (step, G then) of its open call
+        self.calls: dict[str, str] = {}  # actor -> file of its open call
         self.reports: dict[str, list[tuple[int, str, int, int]]] = {}  # file -> (step, actor,
         # errno, G then) of each error returned
 
@@ -67,7 +68,8 @@ def _explain(prop: str, world: World, h: _History, ev_file: str, actor: str, ret
 
 
 def _run(world: World, schedule: tuple[str, ...], prop: str, lenient: bool,
-         partial: bool = False) -> tuple[list[TraceStep], dict[str, int], list[bool], str]:
+         partial: bool = False
+         ) -> tuple[list[TraceStep], dict[str, int], list[bool], str, list[str]]:
     """Execute ``schedule``; ``partial``: stop quietly where it can no longer be followed."""
     env = dict(zip(world.names, world.initial_state(), strict=True))
     shared = [v for v in world.variables if v.kind == SHARED]
@@ -100,6 +102,7 @@ def _run(world: World, schedule: tuple[str, ...], prop: str, lenient: bool,
             if ev.kind == "sync_begin":
                 notes.append(f"syncfs({ev.arg('file')}) {{")
                 h.begun[name] = (i, h.G)
+                h.calls[name] = ev.arg("file")
             elif ev.kind == "error_done":
                 h.G += 1
                 h.errors[h.G] = i
@@ -117,6 +120,7 @@ def _run(world: World, schedule: tuple[str, ...], prop: str, lenient: bool,
                     reason = _explain(prop, world, h, ev.arg("file"), name, r, i)
                 if r:
                     h.reports.setdefault(ev.arg("file"), []).append((i, name, r, h.G))
+                h.begun.pop(name, None)
         if bad and not reason and prop == "backward":
             reason = _explain_backward(world, st, env)
         action = st.text(StepView(env, post, L))
@@ -127,7 +131,8 @@ def _run(world: World, schedule: tuple[str, ...], prop: str, lenient: bool,
         env = post
         if bad and not lenient and i < len(schedule):
             raise ReplayError(f"step {i} already violates {prop}: the trace is not shortest")
-    return out, env, bads, reason
+    pending = [f"{a}: syncfs({h.calls[a]}) ..." for a in h.begun]
+    return out, env, bads, reason, pending
 
 
 def _explain_backward(world: World, step, env: dict[str, int]) -> str:
@@ -152,7 +157,8 @@ def replay(world: World, schedule: tuple[str, ...], prop: str,
     a lost error in ``world`` and the twin must not have lost one by then (or have been unable
     to follow the schedule).
     """
-    steps, env, bads, reason = _run(world, schedule, "wrap" if twin else prop, twin is not None)
+    steps, env, bads, reason, pending = _run(world, schedule, "wrap" if twin else prop,
+                                             twin is not None)
     if prop == "deadlock":
         for a in world.actors:
             pc = env[a.pc_var]
@@ -167,7 +173,7 @@ def replay(world: World, schedule: tuple[str, ...], prop: str,
             raise ReplayError(f"the last step does not violate {prop}")
         if twin is not None:
             # The twin may stop early: its control flow diverged and it cannot follow.
-            _, _, tbads, _ = _run(twin, schedule, "lost", True, partial=True)
+            _, _, tbads, _, _ = _run(twin, schedule, "lost", True, partial=True)
             if any(tbads):
                 raise ReplayError("the wide-counter twin loses the error too: not a wrap")
-    return Trace(schedule, tuple(steps), reason, world.prologue)
+    return Trace(schedule, tuple(steps), reason, world.prologue, tuple(pending))

@@ -16,7 +16,7 @@ ACTION_WIDTH = 64
 
 def syscall_line(trace: Trace, prop: str) -> str:
     """``syscalls: P2: open(O) -> fd2 ; W: errseq_set(U,-EIO)  # error #1 ; ...  # double``."""
-    calls = [s.syscall for s in trace.steps if s.syscall]
+    calls = [s.syscall for s in trace.steps if s.syscall] + list(trace.pending)
     return "syscalls: " + " ; ".join(calls) + f"  # {prop}"
 
 

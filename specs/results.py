@@ -52,18 +52,20 @@ class Trace:
     steps: tuple[TraceStep, ...]
     reason: str  # the broken promise, named at the last step
     prologue: tuple[str, ...] = ()
+    pending: tuple[str, ...] = ()  # syscalls begun and not returned when the trace ends
 
     def __len__(self) -> int:
         return len(self.schedule)
 
     def to_json(self) -> dict[str, Any]:
         return {"schedule": list(self.schedule), "steps": [s.to_json() for s in self.steps],
-                "reason": self.reason, "prologue": list(self.prologue)}
+                "reason": self.reason, "prologue": list(self.prologue),
+                "pending": list(self.pending)}
 
     @staticmethod
     def from_json(d: dict[str, Any]) -> Trace:
         return Trace(tuple(d["schedule"]), tuple(TraceStep.from_json(s) for s in d["steps"]),
-                     d["reason"], tuple(d.get("prologue", ())))
+                     d["reason"], tuple(d.get("prologue", ())), tuple(d.get("pending", ())))
 
 
 @dataclass(frozen=True)

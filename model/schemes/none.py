@@ -11,17 +11,23 @@ and fs/sync.c then checks ``O`` with the file's cursor::
 
     1  ca.read     old = READ_ONCE(O); compare with f_sb_err      (0 == 0: return 0)
 
-Expected verdicts (hand analysis):
+Expected verdicts (hand analysis, checked against the explicit engine; ``--lock spinlock``
+changes nothing: the scheme has no region to lock, so both disciplines give the same table):
 
-* ``lost`` violated wherever a file on O is open before an error: U's error never reaches O,
-  whose word stays 0, so every overlay ``syncfs`` returns 0.  Shortest (``seed``): P opens
-  (1), W reads U (2) and installs EIO (3), P's syncfs compares O = 0 with its cursor 0 (4):
-  4 steps.  The thread's P1/P2 example is this with two files.
-* ``unseen`` violated wherever a file on O can be opened after an error (every scenario whose
-  opens race with writeback, and ``late-open``): the first syncfs of a late opener returns 0.
-* ``double``, ``backward``, ``deadlock`` hold: O is never written, upper files use plain
-  errseq on U, and there is no lock.
-* ``wrap`` holds: every lost error is lost with a counter that cannot wrap too.
+* ``lost``: violated wherever an overlay file is open before the error: O stays 0 and equals
+  every cursor, so every overlay ``syncfs`` returns 0.  Shortest: seed, race, two-overlays 4
+  steps (P1 opens; W reads U and cmpxchg's EIO in; P1's check_and_advance reads O = 0 =
+  cursor); wrap 3 (the open is in the prologue); shared-fd 5 (a cursor two threads reach
+  costs a second step: read O, read cursor); shared-fd --flock 7 (+ lock/unlock of f_lock).
+  Holds in late-open: the files open after the error, so hi = G = Gs (it is ``unseen``).
+* ``unseen``: violated wherever an overlay file can be opened after an error nobody on O
+  consumed: W's two steps, open(O) samples 0, syncfs returns 0: 4 steps (seed, race,
+  two-overlays, late-open), 5 in shared-fd, 7 with --flock.  Holds in wrap: all opens
+  come first, so no file is ever owed an error.
+* ``double``, ``backward``: hold: O is never written, so an overlay syncfs never returns an
+  error; the upper syncers run plain errseq on U with one syncfs each.
+* ``wrap``: holds: every loss is also a loss with a counter that cannot wrap.
+* ``deadlock``: holds: the only lock is f_lock (--flock), taken and released around the check.
 """
 
 from model.variants import Scheme, register_scheme

@@ -1,0 +1,98 @@
+"""The verdict matrix, recorded as data and enforced (like tlaplus/Examples' manifest).
+
+``expected_verdicts.json`` holds, for every scheme x discipline in every scenario but
+``stress`` (plus the ``--flock`` and ``--sync-fs-errors ignored`` switches where they
+matter), the verdict of each property: for a violation the exact length of the shortest
+counterexample, for a pass the exact number of distinct states.  Each row was reviewed against
+the hand analysis in the scheme's module header before it was recorded.
+
+Regenerate after a deliberate model change, then review the diff line by line::
+
+    python tests/test_expected_verdicts.py --update
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from checks.runner import check
+from model.variants import DISCIPLINES, SCHEMES, load_catalogue
+from specs.scenarios import SCENARIOS
+
+DATA = Path(__file__).with_name("expected_verdicts.json")
+SCENARIO_NAMES = [s for s in SCENARIOS if s != "stress"]
+
+
+def cases() -> list[tuple[str, str, str, dict[str, Any]]]:
+    load_catalogue()
+    out = []
+    for scheme in SCHEMES:
+        for lock in ("none", "spinlock"):
+            assert lock in DISCIPLINES
+            for scenario in SCENARIO_NAMES:
+                out.append((scheme, lock, scenario, {}))
+            out.append((scheme, lock, "shared-fd", {"flock": True}))
+            if scheme.startswith("volatile"):
+                out.append((scheme, lock, "seed", {"sync_fs_errors": "ignored"}))
+    return out
+
+
+def key(scheme: str, lock: str, scenario: str, options: dict[str, Any]) -> str:
+    opts = "".join(f" --{k.replace('_', '-')}={v}" for k, v in sorted(options.items()))
+    return f"{scheme} --lock {lock} --scenario {scenario}{opts}"
+
+
+def run_case(scheme: str, lock: str, scenario: str, options: dict[str, Any]) -> dict[str, Any]:
+    params = dataclasses.replace(SCENARIOS[scenario][0], **options)
+    result = check(scheme, lock, scenario, params)
+    row = {}
+    for r in result.results:
+        cell: dict[str, Any] = {"verdict": r.verdict.value}
+        if r.trace is not None:
+            cell["length"] = r.trace_length
+        else:
+            cell["states"] = r.stats.states
+        if r.by_design:
+            cell["by_design"] = True
+        row[r.prop] = cell
+    return row
+
+
+def _expected() -> dict[str, Any]:
+    return json.loads(DATA.read_text())
+
+
+@pytest.mark.parametrize("case", cases(), ids=lambda c: key(*c))
+def test_verdicts_match_the_recorded_matrix(case) -> None:
+    expected = _expected()
+    k = key(*case)
+    assert k in expected, f"no recorded verdicts for {k}: run with --update and review"
+    assert run_case(*case) == expected[k]
+
+
+def test_matrix_has_no_stale_rows() -> None:
+    assert sorted(_expected()) == sorted(key(*c) for c in cases())
+
+
+def test_the_thread_cases_are_in_the_matrix() -> None:
+    """The seed thread's two cases, with the lengths worked out by hand in the headers."""
+    m = _expected()
+    assert m[key("copy-naive", "none", "seed", {})]["double"] == {"verdict": "violated",
+                                                                  "length": 11}
+    assert m[key("none", "none", "seed", {})]["lost"] == {"verdict": "violated", "length": 4}
+
+
+if __name__ == "__main__":
+    if "--update" not in sys.argv:
+        sys.exit("usage: python tests/test_expected_verdicts.py --update")
+    table = {}
+    for c in cases():
+        table[key(*c)] = run_case(*c)
+        print(key(*c), file=sys.stderr)
+    DATA.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
