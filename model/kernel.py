@@ -253,6 +253,7 @@ def check_and_advance(b: ProgramBuilder, L: ErrseqLayout, word: str, cursor: str
         same = E.eq(Var(old.name), C)
         noop = E.eq(L.advance_new(E, Var(old.name)), Var(old.name))
         store = b.label("ca.store")
+        retry = b.label("ca.retry")
         b.step(
             f"check_and_advance({word}).read_cursor",
             lambda v: f"{label}: {cursor} = {v.pre_word(cursor)}"
@@ -264,7 +265,17 @@ def check_and_advance(b: ProgramBuilder, L: ErrseqLayout, word: str, cursor: str
         )
         o = Var(old.name)
         b.step(f"check_and_advance({word}).cmpxchg", text_cas,
-               assigns={word: E.ite(E.eq(W, o), L.advance_new(E, o), W)})
+               assigns={word: E.ite(E.eq(W, o), L.advance_new(E, o), W)},
+               goto=[(E.land(E.ne(W, o), E.eq(W, L.peek_new(E, o))), retry), (TRUE, store)]
+               if L.mustinc else None)
+        if L.mustinc:
+            b.here(retry)
+            b.step(f"check_and_advance({word}).cmpxchg_retry",
+                   lambda v: f"cmpxchg({word}, {v.word(L.peek_new(_INT, v.pre[old.name]))}, "
+                             f"{v.word(L.advance_new(_INT, v.pre[old.name]))}) "
+                             + ("ok" if v.pre[word] == L.peek_new(_INT, v.pre[old.name])
+                                else "failed") + " (lost a race to a peek: retry once)",
+                   assigns={word: E.ite(E.eq(W, L.peek_new(E, o)), L.advance_new(E, o), W)})
         b.here(store)
         b.step(f"check_and_advance({word}).store",
                lambda v: f"{label}: {cursor} = {v.post_word(cursor)}",

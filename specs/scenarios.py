@@ -16,9 +16,10 @@ SCENARIOS: dict[str, tuple[WorldParams, str]] = {
         "the thread's P1/P2: two overlay files, two syncfs each, one EIO",
     ),
     "race": (
-        WorldParams(syncers=2, syncs=1, upper_syncers=1, upper_syncs=1, errors=(EIO, ENOSPC),
+        WorldParams(syncers=2, syncs=2, upper_syncers=1, upper_syncs=1, errors=(EIO, ENOSPC),
                     counter_bits=2),
-        "two overlay syncers and one upper syncer race with EIO then ENOSPC; 2-bit counter",
+        "two overlay syncers (two syncfs each) and one upper syncer race with EIO then ENOSPC; "
+        "2-bit counter",
     ),
     "wrap": (
         WorldParams(syncers=1, syncs=2, upper_syncers=1, upper_syncs=5, errors=(EIO,) * 5,

@@ -72,7 +72,9 @@ class CopyCounter(Scheme):
                 lambda v: f"errseq_counter(src) = {L.counter(_INT, v.pre[src.name])} vs "
                           f"errseq_counter({ov.O} = {v.pre_word(ov.O)}) = "
                           f"{L.counter(_INT, v.pre[ov.O])}"
-                          + (": equal, no copy" if v.post[src.name] == 0 else ": copy"),
+                          + (": equal, no copy"
+                             if L.counter(_INT, v.pre[src.name]) == L.counter(_INT, v.pre[ov.O])
+                             else ": copy"),
                 assigns={src.name: E.ite(same, ZERO, src)},
                 goto=[(same, skip)],
             )
