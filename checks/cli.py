@@ -1,8 +1,9 @@
 """The ``syncfs-mc`` command line: ``list`` and ``check``.
 
 Exit codes: 0 every checked property holds (violations a scheme declares by design do not
-count), 1 a property is violated, 2 usage or input error (one line on stderr), 4 no violation
-found but some verdict is unknown (a limit was hit).
+count), 1 a property is violated, 2 usage or input error (one line on stderr), 3 the engines
+disagree or a counterexample failed to replay (a bug in syncfs-mc: please report it), 4 no
+violation found but some verdict is unknown (a limit was hit).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from collections.abc import Sequence
 
 import click
 
-from checks import explicit
+from checks.replay import ReplayError
+from checks.runner import ENGINES, Budget, EngineDisagreement
 from checks.runner import check as run_check
 from model.errseq import ERRNO_NAMES, ERRNO_NUMBERS, MAX_ERRNO
 from model.variants import DISCIPLINES, SCHEMES, load_catalogue
@@ -25,7 +27,7 @@ from specs.properties import PROPERTIES
 from specs.results import CheckResult, Verdict
 from specs.scenarios import DEFAULT_SCENARIO, SCENARIOS
 
-EXIT_OK, EXIT_VIOLATED, EXIT_USAGE, EXIT_UNKNOWN = 0, 1, 2, 4
+EXIT_OK, EXIT_VIOLATED, EXIT_USAGE, EXIT_BUG, EXIT_UNKNOWN = 0, 1, 2, 3, 4
 
 #: bounds past which a check cannot finish in reasonable time; say so instead of hanging
 MAX_ACTORS = 8
@@ -138,6 +140,8 @@ def list_cmd() -> None:
 @click.option("--scenario", default=DEFAULT_SCENARIO, show_default=True)
 @click.option("--property", "props", multiple=True, help="property to check (repeatable)")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+@click.option("--engine", default="explicit", show_default=True,
+              help="explicit (BFS) | smt (z3 bounded model checking) | both (cross-checked)")
 @click.option("--syncers", type=int, help="overlay files, one process each")
 @click.option("--syncs", type=int, help="syncfs calls per overlay file")
 @click.option("--upper-syncers", type=int, help="processes with a file directly on U")
@@ -150,12 +154,13 @@ def list_cmd() -> None:
 @click.option("--open-first", is_flag=True, help="open every file before anything runs")
 @click.option("--max-states", type=int, help="give up (unknown) past this many states")
 @click.option("--max-seconds", type=float, help="give up (unknown) after this many seconds")
+@click.option("--max-depth", type=int, help="smt: give up (unknown) past this depth [200]")
 def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[str, ...],
-              as_json: bool, syncers: int | None, syncs: int | None,
+              as_json: bool, engine: str, syncers: int | None, syncs: int | None,
               upper_syncers: int | None, upper_syncs: int | None, errors: str | None,
               counter_bits: int | None, overlays: int | None, threads: int | None,
               sync_fs_errors: str | None, open_first: bool, max_states: int | None,
-              max_seconds: float | None) -> None:
+              max_seconds: float | None, max_depth: int | None) -> None:
     """Check SCHEME: a verdict per property, the shortest trace for each violation."""
     scheme = _pick("scheme", scheme, list(SCHEMES))
     lock = _pick("discipline", lock, list(DISCIPLINES))
@@ -169,15 +174,21 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
         raise InputError(f"--max-states must be positive, got {max_states}")
     if max_seconds is not None and max_seconds <= 0:
         raise InputError(f"--max-seconds must be positive, got {max_seconds}")
+    engine = _pick("engine", engine, list(ENGINES))
+    _bounded("--max-depth", max_depth, 1, 10_000, "transitions unrolled by the SMT engine")
     params = scenario_params(
         scenario, syncers=syncers, syncs=syncs, upper_syncers=upper_syncers,
         upper_syncs=upper_syncs, errors=parse_errors(errors) if errors else None,
         counter_bits=counter_bits, overlays=overlays, threads_per_file=threads,
         sync_fs_errors=sync_fs_errors, flock=True if flock else None,
         open_at="first" if open_first else None)
-    limits = explicit.Limits(max_states, max_seconds)
-    result = run_check(scheme, lock, scenario, params, list(dict.fromkeys(chosen)) or None,
-                       limits)
+    budget = Budget(max_states, max_seconds, max_depth or 200)
+    try:
+        result = run_check(scheme, lock, scenario, params, list(dict.fromkeys(chosen)) or None,
+                           engine=engine, budget=budget)
+    except (EngineDisagreement, ReplayError) as e:
+        click.echo(f"syncfs-mc: BUG: {e}", err=True)
+        sys.exit(EXIT_BUG)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2, sort_keys=False))
     else:

@@ -1,7 +1,9 @@
 """Run a check: build the world, instrument it per property, search, replay, report.
 
-This is the one place that ties a variant and a scenario to an engine; the CLI and the tests
-call :func:`check`.
+This is the one place that ties a variant and a scenario to the engines; the CLI and the
+tests call :func:`check`.  With ``engine="both"`` every property is decided by the explicit
+engine and by the SMT engine, and any disagreement in verdict or in shortest trace length
+raises :class:`EngineDisagreement`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,20 @@ from specs.results import CheckResult, PropertyResult, Verdict
 
 #: extra counter bits of the wrap twin: more increments than any bounded scenario makes
 TWIN_EXTRA_BITS = 12
+ENGINES = ("explicit", "smt", "both")
+
+
+class EngineDisagreement(RuntimeError):
+    """The two engines reached different verdicts or different shortest lengths: a bug."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Budget:
+    """Limits for one property: states (explicit), seconds (both), depth (SMT)."""
+
+    max_states: int | None = None
+    max_seconds: float | None = None
+    max_depth: int = 200
 
 
 def instrumented(world: World, prop: str) -> World:
@@ -32,29 +48,76 @@ def world_for(scheme: str, lock: str, params: WorldParams) -> World:
     return build_world(SCHEMES[scheme], DISCIPLINES[lock], params)
 
 
-def check_property(scheme: str, lock: str, params: WorldParams, prop: str,
-                   limits: explicit.Limits | None = None) -> PropertyResult:
-    """Decide one property with the explicit engine; a violation comes back replayed."""
+def _worlds(scheme: str, lock: str, params: WorldParams, prop: str
+            ) -> tuple[World, World | None]:
     world = instrumented(world_for(scheme, lock, params), prop)
-    twin_world = None
-    twin = None
-    if prop == "wrap":
-        wide = dataclasses.replace(params, counter_bits=params.counter_bits + TWIN_EXTRA_BITS)
-        twin_world = instrumented(world_for(scheme, lock, wide), prop)
-        twin = explicit.compile_world(twin_world)
-    out = explicit.search(explicit.compile_world(world), prop, limits or explicit.Limits(), twin)
+    if prop != "wrap":
+        return world, None
+    wide = dataclasses.replace(params, counter_bits=params.counter_bits + TWIN_EXTRA_BITS)
+    return world, instrumented(world_for(scheme, lock, wide), prop)
+
+
+def _explicit(scheme: str, lock: str, params: WorldParams, prop: str, budget: Budget
+              ) -> PropertyResult:
+    world, twin_world = _worlds(scheme, lock, params, prop)
+    twin = explicit.compile_world(twin_world) if twin_world is not None else None
+    limits = explicit.Limits(budget.max_states, budget.max_seconds)
+    out = explicit.search(explicit.compile_world(world), prop, limits, twin)
     by_design = prop in SCHEMES[scheme].by_design
     if out.verdict is Verdict.VIOLATED:
         assert out.schedule is not None
         trace = replay(world, out.schedule, prop, twin_world)
         return PropertyResult(prop, out.verdict, trace.reason, out.stats, trace, by_design)
-    return PropertyResult(prop, out.verdict, out.reason, out.stats, None, by_design)
+    proof = "exhaustive" if out.verdict is Verdict.HOLDS else None
+    return PropertyResult(prop, out.verdict, out.reason, out.stats, None, by_design,
+                          proof=proof)
+
+
+def _smt(scheme: str, lock: str, params: WorldParams, prop: str, budget: Budget
+         ) -> PropertyResult:
+    from checks import smt  # z3 is loaded only when the SMT engine is asked for
+
+    world, twin_world = _worlds(scheme, lock, params, prop)
+    out = smt.bmc(world, prop, budget.max_depth, budget.max_seconds, twin_world)
+    by_design = prop in SCHEMES[scheme].by_design
+    if out.verdict is Verdict.VIOLATED:
+        assert out.schedule is not None
+        trace = replay(world, out.schedule, prop, twin_world)
+        return PropertyResult(prop, out.verdict, trace.reason, out.stats, trace, by_design,
+                              engine="smt", depth=out.depth)
+    return PropertyResult(prop, out.verdict, out.reason, out.stats, None, by_design,
+                          engine="smt", proof=out.proof, depth=out.depth)
+
+
+def _both(scheme: str, lock: str, params: WorldParams, prop: str, budget: Budget
+          ) -> PropertyResult:
+    e = _explicit(scheme, lock, params, prop, budget)
+    s = _smt(scheme, lock, params, prop, budget)
+    known = [r for r in (e, s) if r.verdict is not Verdict.UNKNOWN]
+    if len(known) == 2 and (e.verdict, e.trace_length) != (s.verdict, s.trace_length):
+        raise EngineDisagreement(
+            f"engines disagree on {prop} for {scheme} --lock {lock}: explicit says "
+            f"{e.verdict.value}" + (f" in {e.trace_length} steps" if e.trace else "")
+            + f", smt says {s.verdict.value}" + (f" in {s.trace_length} steps" if s.trace else ""))
+    lead = known[0] if known else e
+    return dataclasses.replace(lead, others=(e, s), engine="both")
+
+
+def check_property(scheme: str, lock: str, params: WorldParams, prop: str,
+                   limits: explicit.Limits | None = None, engine: str = "explicit",
+                   budget: Budget | None = None) -> PropertyResult:
+    """Decide one property; a violation comes back replayed by the reference interpreter."""
+    if budget is None:
+        limits = limits or explicit.Limits()
+        budget = Budget(limits.max_states, limits.max_seconds)
+    run = {"explicit": _explicit, "smt": _smt, "both": _both}[engine]
+    return run(scheme, lock, params, prop, budget)
 
 
 def check(scheme: str, lock: str, scenario: str, params: WorldParams,
-          props: list[str] | None = None, limits: explicit.Limits | None = None
-          ) -> CheckResult:
+          props: list[str] | None = None, limits: explicit.Limits | None = None,
+          engine: str = "explicit", budget: Budget | None = None) -> CheckResult:
     """Every property in ``props`` (default: all) for one variant in one scenario."""
-    results = tuple(check_property(scheme, lock, params, p, limits)
+    results = tuple(check_property(scheme, lock, params, p, limits, engine, budget)
                     for p in (props or list(PROPERTIES)))
-    return CheckResult(scheme, lock, scenario, "explicit", params.as_dict(), results)
+    return CheckResult(scheme, lock, scenario, engine, params.as_dict(), results)

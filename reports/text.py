@@ -70,6 +70,8 @@ def verdict_cell(r: PropertyResult) -> str:
         s = f"violated ({r.trace_length} steps)"
         return s + ", by design" if r.by_design else s
     if r.verdict is Verdict.HOLDS:
+        if r.engine == "smt":
+            return f"holds ({r.proof}, depth {r.depth})"
         return f"holds ({r.stats.states} states)"
     return f"unknown ({r.reason})"
 
@@ -84,9 +86,15 @@ def render_check(result: CheckResult, show_traces: bool = True) -> str:
         "",
     ]
     for r in result.results:
-        line = (f"  {r.prop:<9} {verdict_cell(r):<34} {r.stats.states:>9} states "
-                f"{r.stats.transitions:>10} transitions  {r.stats.seconds:7.2f}s")
-        out.append(line.rstrip())
+        for x in r.others or (r,):
+            if x.engine == "smt":
+                cost = f"{'depth ' + str(x.depth):>16} {'':>22}"
+            else:
+                cost = f"{x.stats.states:>9} states {x.stats.transitions:>10} transitions"
+            tag = f" [{x.engine}]" if r.others else ""
+            line = (f"  {r.prop:<9} {verdict_cell(x):<34} {cost}  {x.stats.seconds:7.2f}s "
+                    f"{x.stats.peak_mib:6.0f} MiB{tag}")
+            out.append(line.rstrip())
     for r in result.results:
         if show_traces and r.trace is not None:
             tag = "  (outside the scheme's contract: by design)" if r.by_design else ""

@@ -94,6 +94,10 @@ class PropertyResult:
     stats: Stats
     trace: Trace | None = None
     by_design: bool = False
+    engine: str = "explicit"
+    proof: str | None = None  # how a holds was obtained: "exhaustive", "bmc-complete", ...
+    depth: int | None = None  # SMT: the unrolling depth reached
+    others: tuple[PropertyResult, ...] = ()  # engine "both": each engine's own result
 
     @property
     def trace_length(self) -> int | None:
@@ -114,6 +118,10 @@ class PropertyResult:
             "max_depth": self.stats.max_depth,
             "seconds": round(self.stats.seconds, 3),
             "peak_mib": round(self.stats.peak_mib, 1),
+            "engine": self.engine,
+            "proof": self.proof,
+            "depth": self.depth,
+            "engines": {o.engine: o.to_json() for o in self.others} if self.others else None,
         }
 
 

@@ -1,0 +1,331 @@
+"""SMT engine: bounded model checking of the same instrumented IR with z3.
+
+This is the only module that imports z3.  The world the explicit engine searches (the scheme's
+steps, instrumented by the property monitor) is translated expression by expression:
+
+* one z3 bit-vector per variable per time step (``U@3``, ``P1.pc@3``, ``g.G@3``), all of the
+  world's width (the errseq word's bits plus one; booleans are 0/1);
+* a selector ``sel@k`` per transition names the actor that takes step ``k -> k+1``;
+* next-state functions: a variable keeps its value (the frame condition) unless the selected
+  actor sits at a step that assigns it; the guard of the selected step must hold; an actor
+  that has finished cannot be selected;
+* the property's violation is the monitor's violation condition of the selected step.
+
+Bounded model checking deepens one transition at a time on one incremental solver: at depth
+``d`` it asks for a violation on the last transition (as an assumption, so the solver keeps
+what it learnt), and the first depth that is satisfiable gives a shortest counterexample.  The
+model's selectors are decoded into a schedule, which the caller replays through the reference
+interpreter before it is shown.
+
+Proofs: each actor runs a bounded program, so executions are finite.  At every depth the
+engine also asks whether *any* execution is that long; when none is, every execution has been
+covered and the verdict is ``holds`` with that depth ("bmc-complete").  k-induction is tried
+at a few depths (``INDUCTION_DEPTHS``, each try time-boxed): if no path of ``k+1`` distinct
+states from an arbitrary state violates only at its last transition, the property holds for
+every depth ("k-induction").
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import z3
+
+from model.expr import Const, Expr, Op, Var
+from model.ir import World
+from specs.properties import violation_of
+from specs.results import Stats, Verdict
+
+
+class Z3Domain:
+    """``model.values.Domain`` over z3 bit-vectors of one width; booleans coerced as needed."""
+
+    def __init__(self, width: int):
+        self.width = width
+
+    def bv(self, x: Any) -> z3.BitVecRef:
+        if isinstance(x, z3.BoolRef):
+            return z3.If(x, z3.BitVecVal(1, self.width), z3.BitVecVal(0, self.width))
+        if isinstance(x, int):
+            return z3.BitVecVal(x, self.width)
+        return x
+
+    def bool(self, x: Any) -> z3.BoolRef:
+        if isinstance(x, z3.BoolRef):
+            return x
+        if isinstance(x, int):
+            return z3.BoolVal(bool(x))
+        return x != z3.BitVecVal(0, self.width)
+
+    def const(self, value: int) -> z3.BitVecRef:
+        if value >= 1 << self.width:
+            raise ValueError(f"constant {value} does not fit {self.width} bits")
+        return z3.BitVecVal(value, self.width)
+
+    def add(self, a: Any, b: Any) -> Any:
+        return self.bv(a) + self.bv(b)
+
+    def sub(self, a: Any, b: Any) -> Any:
+        return self.bv(a) - self.bv(b)
+
+    def band(self, a: Any, b: Any) -> Any:
+        return self.bv(a) & self.bv(b)
+
+    def bor(self, a: Any, b: Any) -> Any:
+        return self.bv(a) | self.bv(b)
+
+    def shr(self, a: Any, k: int) -> Any:
+        return z3.LShR(self.bv(a), k)
+
+    def eq(self, a: Any, b: Any) -> Any:
+        return self.bv(a) == self.bv(b)
+
+    def ne(self, a: Any, b: Any) -> Any:
+        return self.bv(a) != self.bv(b)
+
+    def lt(self, a: Any, b: Any) -> Any:
+        return z3.ULT(self.bv(a), self.bv(b))
+
+    def le(self, a: Any, b: Any) -> Any:
+        return z3.ULE(self.bv(a), self.bv(b))
+
+    def ite(self, c: Any, a: Any, b: Any) -> Any:
+        return z3.If(self.bool(c), self.bv(a), self.bv(b))
+
+    def land(self, a: Any, b: Any) -> Any:
+        return z3.And(self.bool(a), self.bool(b))
+
+    def lor(self, a: Any, b: Any) -> Any:
+        return z3.Or(self.bool(a), self.bool(b))
+
+    def lnot(self, a: Any) -> Any:
+        return z3.Not(self.bool(a))
+
+    def max(self, a: Any, b: Any) -> Any:
+        a, b = self.bv(a), self.bv(b)
+        return z3.If(z3.UGE(a, b), a, b)
+
+    def min(self, a: Any, b: Any) -> Any:
+        a, b = self.bv(a), self.bv(b)
+        return z3.If(z3.ULE(a, b), a, b)
+
+
+def translate(e: Expr, D: Z3Domain, env: dict[str, Any]) -> Any:
+    """An IR expression as a z3 term over ``env`` (variable name -> term)."""
+    if isinstance(e, Const):
+        return D.const(e.value)
+    if isinstance(e, Var):
+        return env[e.name]
+    assert isinstance(e, Op)
+    args = [translate(a, D, env) for a in e.args]
+    if e.op == "shr":
+        return D.shr(args[0], e.k)
+    return getattr(D, e.op)(*args)
+
+
+def _width(world: World) -> int:
+    biggest = max([world.layout.word_mask, *world.initial.values(),
+                   *(a.done for a in world.actors)])
+    return max(16, biggest.bit_length() + 1)
+
+
+@dataclass(frozen=True)
+class SmtOutcome:
+    """What the SMT engine found: verdict, schedule, reason, proof, cost."""
+
+    verdict: Verdict
+    schedule: tuple[str, ...] | None
+    reason: str
+    stats: Stats
+    depth: int
+    proof: str | None = None  # "bmc-complete" | "k-induction" | None
+
+
+class _Unrolling:
+    """Copies of one world's variables per time step, and its transition relation."""
+
+    def __init__(self, world: World, tag: str, sel: list[Any]):
+        self.world, self.tag, self.sel = world, tag, sel
+        self.D = Z3Domain(_width(world))
+        self.frames: list[dict[str, Any]] = []
+        self.bad: list[Any] = []  # the violation on transition k
+        self.enabled: list[Any] = []  # some actor can move in state k
+        self.unfinished: list[Any] = []  # some actor has not finished in state k
+        self.moved: list[Any] = []  # the selected actor could move (twin: may fail)
+
+    def frame(self, k: int) -> dict[str, Any]:
+        env = {n: z3.BitVec(f"{self.tag}{n}@{k}", self.D.width) for n in self.world.names}
+        self.frames.append(env)
+        return env
+
+    def initial(self) -> list[Any]:
+        env = self.frame(0)
+        init = self.world.initial_state()
+        return [env[n] == self.D.const(v) for n, v in zip(self.world.names, init, strict=True)]
+
+    def state_facts(self, k: int) -> None:
+        D, env = self.D, self.frames[k]
+        en, unf = [], []
+        for a in self.world.actors:
+            pc = env[a.pc_var]
+            unf.append(z3.ULT(pc, D.const(a.done)))
+            for st in a.steps:
+                en.append(z3.And(pc == D.const(st.pc), D.bool(translate(st.guard, D, env))))
+        self.enabled.append(z3.Or(en) if en else z3.BoolVal(False))
+        self.unfinished.append(z3.Or(unf) if unf else z3.BoolVal(False))
+
+    def step(self, k: int, sel: Any, strict: bool) -> list[Any]:
+        """Constraints for transition ``k -> k+1`` with actor ``sel``.
+
+        ``strict``: the selected actor must be able to move (the world being checked); else a
+        blocked or finished actor leaves the state unchanged and ``moved`` is false (the twin).
+        """
+        D, cur = self.D, self.frames[k]
+        nxt = self.frame(k + 1)
+        writers: dict[str, list[tuple[Any, Any]]] = {n: [] for n in self.world.names}
+        can_move, bad = [], []
+        for ai, a in enumerate(self.world.actors):
+            chosen = sel == ai
+            pc = cur[a.pc_var]
+            for st in a.steps:
+                fire = z3.And(chosen, pc == D.const(st.pc), D.bool(translate(st.guard, D, cur)))
+                can_move.append(fire)
+                for name, e in st.assigns:
+                    writers[name].append((fire, D.bv(translate(e, D, cur))))
+                target: Any = D.const(st.goto[-1][1])
+                for cond, t in reversed(st.goto[:-1]):
+                    target = z3.If(D.bool(translate(cond, D, cur)), D.const(t), target)
+                writers[a.pc_var].append((fire, target))
+                v = violation_of(st)
+                if v != Const(0):
+                    bad.append(z3.And(fire, D.bool(translate(v, D, cur))))
+        cons = []
+        for name in self.world.names:
+            value = cur[name]
+            for fire, new in reversed(writers[name]):
+                value = z3.If(fire, new, value)
+            cons.append(nxt[name] == value)
+        moved = z3.Or(can_move) if can_move else z3.BoolVal(False)
+        self.moved.append(moved)
+        if strict:
+            cons.append(moved)
+        self.bad.append(z3.Or(bad) if bad else z3.BoolVal(False))
+        return cons
+
+
+def _peak_mib() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None = None,
+        twin: World | None = None, k_induction: bool = True) -> SmtOutcome:
+    """Bounded model checking with incremental deepening; see the module docstring."""
+    t0 = time.perf_counter()
+    names = [a.name for a in world.actors]
+    solver = z3.SolverFor("QF_BV")
+    sel: list[Any] = []
+    main = _Unrolling(world, "", sel)
+    solver.add(main.initial())
+    tw = None
+    alive: list[Any] = []
+    twin_clean: list[Any] = []  # the twin has not lost an error on transitions < k
+    if twin is not None:
+        tw = _Unrolling(twin, "twin.", sel)
+        solver.add(tw.initial())
+        alive.append(z3.BoolVal(True))
+        twin_clean.append(z3.BoolVal(True))
+    main.state_facts(0)
+    n_act = len(world.actors)
+
+    def stats(depth: int) -> Stats:
+        return Stats(0, 0, depth, time.perf_counter() - t0, _peak_mib())
+
+    def decode(model: z3.ModelRef, depth: int) -> tuple[str, ...]:
+        return tuple(names[model.eval(sel[k], model_completion=True).as_long()]
+                     for k in range(depth))
+
+    if prop == "deadlock":
+        dead0 = z3.And(z3.Not(main.enabled[0]), main.unfinished[0])
+        if solver.check(dead0) == z3.sat:
+            return SmtOutcome(Verdict.VIOLATED, (), prop, stats(0), 0)
+
+    for k in range(max_depth):
+        if max_seconds is not None and time.perf_counter() - t0 > max_seconds:
+            return SmtOutcome(Verdict.UNKNOWN, None,
+                              f"time limit {max_seconds:g}s reached at depth {k}", stats(k), k)
+        s = z3.BitVec(f"sel@{k}", max(2, n_act.bit_length() + 1))
+        sel.append(s)
+        solver.add(z3.ULT(s, n_act))
+        solver.add(main.step(k, z3.ZeroExt(main.D.width - s.size(), s), True))
+        main.state_facts(k + 1)
+        goal: Any
+        if tw is not None:
+            solver.add(tw.step(k, z3.ZeroExt(tw.D.width - s.size(), s), False))
+            alive_k = alive[k]
+            tbad = z3.And(alive_k, tw.moved[k], tw.bad[k])
+            alive.append(z3.And(alive_k, tw.moved[k]))
+            goal = z3.And(main.bad[k], twin_clean[k], z3.Not(tbad))
+            twin_clean.append(z3.And(twin_clean[k], z3.Not(tbad)))
+        elif prop == "deadlock":
+            goal = z3.And(z3.Not(main.enabled[k + 1]), main.unfinished[k + 1])
+        else:
+            goal = main.bad[k]
+        r = solver.check(goal)
+        if r == z3.sat:
+            return SmtOutcome(Verdict.VIOLATED, decode(solver.model(), k + 1), prop,
+                              stats(k + 1), k + 1)
+        if r == z3.unknown:
+            return SmtOutcome(Verdict.UNKNOWN, None,
+                              f"z3 answered unknown at depth {k + 1}: "
+                              f"{solver.reason_unknown()}", stats(k + 1), k + 1)
+        # Is there any execution of this length at all?  If not, all are covered.
+        if prop != "deadlock":
+            # a violating transition is never extended by the explicit engine either
+            solver.add(z3.Not(goal))
+        r = solver.check()
+        if r == z3.unsat:
+            return SmtOutcome(Verdict.HOLDS, None,
+                              f"no violation in any execution (all shorter than {k + 1} "
+                              "steps)", stats(k), k, "bmc-complete")
+        if (k_induction and tw is None and prop != "deadlock" and k + 1 in INDUCTION_DEPTHS
+                and _inductive(world, prop, k + 1)):
+            return SmtOutcome(Verdict.HOLDS, None,
+                              f"{k + 1}-inductive: no violation at depth <= {k + 1} and no "
+                              f"path of {k + 1} safe steps from any state leads to one",
+                              stats(k + 1), k + 1, "k-induction")
+    return SmtOutcome(Verdict.UNKNOWN, None, f"depth limit {max_depth} reached", stats(max_depth),
+                      max_depth)
+
+
+#: depths at which the k-induction step case is tried (each try is a fresh, bounded query)
+INDUCTION_DEPTHS = (1, 2, 4)
+INDUCTION_TIMEOUT_MS = 1_000
+
+
+def _inductive(world: World, prop: str, k: int) -> bool:
+    """k-induction step case: from an arbitrary state, ``k`` transitions without violation
+    (through pairwise distinct states) cannot be followed by a violating one."""
+    if not any(violation_of(st) != Const(0) for a in world.actors for st in a.steps):
+        return True
+    solver = z3.SolverFor("QF_BV")
+    solver.set("timeout", INDUCTION_TIMEOUT_MS)
+    sel: list[Any] = []
+    u = _Unrolling(world, "ind.", sel)
+    u.frame(0)
+    n_act = len(world.actors)
+    for i in range(k + 1):
+        s = z3.BitVec(f"isel@{i}", max(2, n_act.bit_length() + 1))
+        sel.append(s)
+        solver.add(z3.ULT(s, n_act))
+        solver.add(u.step(i, z3.ZeroExt(u.D.width - s.size(), s), True))
+    for i in range(k):
+        solver.add(z3.Not(u.bad[i]))
+    for i in range(k + 1):
+        for j in range(i + 1, k + 1):
+            solver.add(z3.Or([u.frames[i][n] != u.frames[j][n] for n in world.names]))
+    solver.add(u.bad[k])
+    return solver.check() == z3.unsat
