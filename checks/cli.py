@@ -155,12 +155,14 @@ def list_cmd() -> None:
 @click.option("--max-states", type=int, help="give up (unknown) past this many states")
 @click.option("--max-seconds", type=float, help="give up (unknown) after this many seconds")
 @click.option("--max-depth", type=int, help="smt: give up (unknown) past this depth [200]")
+@click.option("--no-symmetry", is_flag=True,
+              help="explicit: store every state, not one per permutation of identical actors")
 def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[str, ...],
               as_json: bool, engine: str, syncers: int | None, syncs: int | None,
               upper_syncers: int | None, upper_syncs: int | None, errors: str | None,
               counter_bits: int | None, overlays: int | None, threads: int | None,
               sync_fs_errors: str | None, open_first: bool, max_states: int | None,
-              max_seconds: float | None, max_depth: int | None) -> None:
+              max_seconds: float | None, max_depth: int | None, no_symmetry: bool) -> None:
     """Check SCHEME: a verdict per property, the shortest trace for each violation."""
     scheme = _pick("scheme", scheme, list(SCHEMES))
     lock = _pick("discipline", lock, list(DISCIPLINES))
@@ -182,7 +184,7 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
         counter_bits=counter_bits, overlays=overlays, threads_per_file=threads,
         sync_fs_errors=sync_fs_errors, flock=True if flock else None,
         open_at="first" if open_first else None)
-    budget = Budget(max_states, max_seconds, max_depth or 200)
+    budget = Budget(max_states, max_seconds, max_depth or 200, not no_symmetry)
     try:
         result = run_check(scheme, lock, scenario, params, list(dict.fromkeys(chosen)) or None,
                            engine=engine, budget=budget)

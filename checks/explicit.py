@@ -21,8 +21,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from model.expr import TRUE, to_python
-from model.ir import World
+from model.expr import TRUE, to_python, variables
+from model.ir import Step, World
 from specs.properties import violation_of
 from specs.results import Stats, Verdict
 
@@ -58,6 +58,26 @@ class CompiledWorld:
     initial: tuple[int, ...]
 
 
+def _step_source(st: Step, var: Callable[[str], str], slots: dict[str, int],
+                 pc_slot: int) -> str:
+    lines = ["def step(s):"]
+    if st.guard != TRUE:
+        lines.append(f"    if not {to_python(st.guard, var)}: return None")
+    for i, (_, e) in enumerate(st.assigns):
+        lines.append(f"    v{i} = {to_python(e, var)}")
+    target = str(st.goto[-1][1])
+    for cond, t in reversed(st.goto[:-1]):
+        target = f"({t} if {to_python(cond, var)} else {target})"
+    lines.append(f"    pc = {target}")
+    lines.append(f"    bad = bool({to_python(violation_of(st), var)})")
+    lines.append("    t = list(s)")
+    for i, (name, _) in enumerate(st.assigns):
+        lines.append(f"    t[{slots[name]}] = int(v{i})")
+    lines.append(f"    t[{pc_slot}] = pc")
+    lines.append("    return tuple(t), bad")
+    return "\n".join(lines)
+
+
 def compile_world(world: World) -> CompiledWorld:
     """Compile every step of ``world`` (already instrumented) to a Python function."""
     slots = {name: i for i, name in enumerate(world.names)}
@@ -68,24 +88,8 @@ def compile_world(world: World) -> CompiledWorld:
     actors = []
     for a in world.actors:
         fns = []
-        pc_slot = slots[a.pc_var]
         for st in a.steps:
-            lines = ["def step(s):"]
-            if st.guard != TRUE:
-                lines.append(f"    if not {to_python(st.guard, var)}: return None")
-            for i, (_, e) in enumerate(st.assigns):
-                lines.append(f"    v{i} = {to_python(e, var)}")
-            target = str(st.goto[-1][1])
-            for cond, t in reversed(st.goto[:-1]):
-                target = f"({t} if {to_python(cond, var)} else {target})"
-            lines.append(f"    pc = {target}")
-            lines.append(f"    bad = bool({to_python(violation_of(st), var)})")
-            lines.append("    t = list(s)")
-            for i, (name, _) in enumerate(st.assigns):
-                lines.append(f"    t[{slots[name]}] = int(v{i})")
-            lines.append(f"    t[{pc_slot}] = pc")
-            lines.append("    return tuple(t), bad")
-            src = "\n".join(lines)
+            src = _step_source(st, var, slots, slots[a.pc_var])
             ns: dict[str, object] = {}
             exec(compile(src, f"<{a.name}:{st.pc} {st.name}>", "exec"), ns)  # noqa: S102
             fns.append(ns["step"])
@@ -94,14 +98,115 @@ def compile_world(world: World) -> CompiledWorld:
     return CompiledWorld(world, slots, pc_slots, tuple(actors), world.initial_state())
 
 
+# --------------------------------------------------------------------------------------------
+# Symmetry of identical actors
+
+
+def _block(world: World, actor: str) -> list[str] | None:
+    """The variables that belong to ``actor`` alone, in a canonical order: its pc and locals,
+    its file's cursor and f_lock, its own and its file's ghost variables.  None when the actor
+    shares its file with another thread (not interchangeable as a unit)."""
+    files = [f for f in world.files if actor in f.holders]
+    if len(files) != 1 or files[0].holders != (actor,):
+        return None
+    f = files[0].name
+    mine = []
+    for v in world.variables:
+        n = v.name
+        if (n.startswith(f"{actor}.") or n.startswith(f"{f}.") or n.startswith(f"g.{actor}.")
+                or n.startswith(f"g.{f}.")):
+            mine.append(n)
+    key = {n: n.replace(f"g.{actor}.", "g.@A.").replace(f"g.{f}.", "g.@F.")
+           .replace(f"{actor}.", "@A.").replace(f"{f}.", "@F.") for n in mine}
+    return sorted(mine, key=lambda n: key[n])
+
+
+def symmetry_groups(world: World) -> list[list[tuple[int, ...]]]:
+    """Groups of interchangeable actors, as slot tuples of their blocks.
+
+    Two actors are interchangeable when their programs are identical once each one's own
+    variables (see ``_block``) are renamed to block positions, nothing outside them refers to
+    those variables, and they play the same role on the same layer.  Overlay syncers on one
+    overlay running the same program on their own files are the case that matters.
+    """
+    slots = {name: i for i, name in enumerate(world.names)}
+    blocks: dict[str, list[str]] = {}
+    for a in world.actors:
+        b = _block(world, a.name)
+        if b is not None:
+            blocks[a.name] = b
+    owner = {n: a for a, b in blocks.items() for n in b}
+    # Nobody else may look inside a block.
+    for a in world.actors:
+        for st in a.steps:
+            used = set(st.reads) | set(st.writes)
+            for ev in st.events:
+                for _, v in ev.args:
+                    if not isinstance(v, (str, int)):
+                        used |= variables(v)
+            for n in used:
+                if n in owner and owner[n] != a.name:
+                    blocks.pop(owner[n], None)
+    sig: dict[tuple, list[str]] = {}
+    for a in world.actors:
+        if a.name not in blocks:
+            continue
+        pos = {n: i for i, n in enumerate(blocks[a.name])}
+
+        def var(name: str, pos: dict[str, int] = pos) -> str:
+            return f"B[{pos[name]}]" if name in pos else f"s[{slots[name]}]"
+
+        local_slots = {n: (1000 + pos[n] if n in pos else slots[n]) for n in world.names}
+        srcs = tuple(_step_source(st, var, local_slots, 1000 + pos[a.pc_var])
+                     for st in a.steps)
+        f = next(f for f in world.files if a.name in f.holders)
+        sig.setdefault((a.role, f.layer, len(blocks[a.name]), srcs), []).append(a.name)
+    groups = []
+    for names in sig.values():
+        if len(names) > 1:
+            groups.append([tuple(slots[n] for n in blocks[a]) for a in names])
+    return groups
+
+
+def canonicalizer(groups: list[list[tuple[int, ...]]], offset: int = 0, twin_offset: int = -1
+                  ) -> Callable[[tuple[int, ...]], tuple[int, ...]] | None:
+    """A function mapping a state to its canonical representative: within each group the
+    blocks' values are sorted.  ``twin_offset``: the twin's copy of every slot sits that far
+    on (the wrap product) and moves with its block."""
+    if not groups:
+        return None
+    lines = ["def canon(s):", "    t = list(s)"]
+    for g, blocks in enumerate(groups):
+        def cells(b: tuple[int, ...]) -> list[int]:
+            out = [offset + i for i in b]
+            if twin_offset >= 0:
+                out += [twin_offset + i for i in b]
+            return out
+        items = ", ".join("(" + ", ".join(f"s[{i}]" for i in cells(b)) + ",)" for b in blocks)
+        lines.append(f"    g{g} = sorted(({items}))")
+        for k, b in enumerate(blocks):
+            for j, i in enumerate(cells(b)):
+                lines.append(f"    t[{i}] = g{g}[{k}][{j}]")
+    lines.append("    return tuple(t)")
+    ns: dict[str, object] = {}
+    exec(compile("\n".join(lines), "<canon>", "exec"), ns)  # noqa: S102
+    return ns["canon"]  # type: ignore[return-value]
+
+
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
-           twin: CompiledWorld | None = None) -> Outcome:
+           twin: CompiledWorld | None = None, symmetry: bool = True) -> Outcome:
     """Breadth-first search for a step that violates ``prop`` (or, for ``deadlock``, a state
-    where unfinished actors are all blocked).  With ``twin``: the ``wrap`` product."""
+    where unfinished actors are all blocked).  With ``twin``: the ``wrap`` product.
+
+    ``symmetry``: store one canonical representative per class of states that differ only by
+    a permutation of interchangeable actors (``symmetry_groups``).  Depths are unchanged, so
+    counterexamples stay shortest; the concrete schedule is rebuilt by re-simulating the
+    canonical path from the initial state.
+    """
     t0 = time.perf_counter()
     limits = limits or Limits()
     names = tuple(a.name for a in cw.world.actors)
@@ -109,6 +214,7 @@ def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
     dones = tuple(len(f) for f in steps)
     n = len(cw.initial)
     deadlock = prop == "deadlock"
+    actor_range = range(len(steps))
 
     if twin is not None:
         init = cw.initial + twin.initial + (1,)
@@ -116,23 +222,69 @@ def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
         dead_twin = (0,) * tn + (0,)
     else:
         init = cw.initial
+    groups = symmetry_groups(cw.world) if symmetry else []
+    canon = canonicalizer(groups, 0, n if twin is not None else -1)
 
-    parent: dict[tuple[int, ...], tuple[tuple[int, ...] | None, int]] = {init: (None, -1)}
-    frontier = [init]
+    def successors(s: tuple[int, ...]) -> tuple[list[tuple[int, tuple[int, ...], bool]], bool]:
+        """(actor, successor, violates) for every enabled step, and whether any was."""
+        real = s[:n] if twin is not None else s
+        out = []
+        moved = False
+        for ai in actor_range:
+            pc = real[pcs[ai]]
+            if pc >= dones[ai]:
+                continue
+            r = steps[ai][pc](real)
+            if r is None:
+                continue
+            moved = True
+            t, bad = r
+            if twin is not None:
+                tw = s[n:n + tn]
+                tbad = False
+                if s[-1]:
+                    tpc = tw[tpcs[ai]]
+                    tr = tsteps[ai][tpc](tw) if tpc < len(tsteps[ai]) else None
+                    if tr is None:
+                        t = t + dead_twin
+                    else:
+                        t = t + tr[0] + (1,)
+                        tbad = tr[1]
+                else:
+                    t = t + dead_twin
+                if tbad:
+                    continue  # the twin lost an error first: no wrap on this path
+            out.append((ai, t, bad))
+        return out, moved
+
+    start = canon(init) if canon else init
+    parent: dict[tuple[int, ...], tuple[int, ...] | None] = {start: None}
+    frontier = [start]
     depth = 0
     transitions = 0
-    actor_range = range(len(steps))
 
-    def path(state: tuple[int, ...], last: int | None) -> tuple[str, ...]:
-        out = [] if last is None else [names[last]]
-        cur: tuple[int, ...] | None = state
+    def schedule(last: tuple[int, ...], final_bad: bool) -> tuple[str, ...]:
+        """Re-simulate the canonical path ending in ``last`` from the concrete initial state
+        (then one violating step, if ``final_bad``)."""
+        chain = []
+        cur: tuple[int, ...] | None = last
         while cur is not None:
-            prev, ai = parent[cur]
-            if prev is None:
-                break
+            chain.append(cur)
+            cur = parent[cur]
+        chain.reverse()
+        state, out = init, []
+        for target in chain[1:]:
+            for ai, t, _ in successors(state)[0]:
+                if (canon(t) if canon else t) == target:
+                    state = t
+                    out.append(names[ai])
+                    break
+            else:  # pragma: no cover - would be an engine bug
+                raise AssertionError("canonical path cannot be re-simulated")
+        if final_bad:
+            ai = next(ai for ai, _, bad in successors(state)[0] if bad)
             out.append(names[ai])
-            cur = prev
-        return tuple(reversed(out))
+        return tuple(out)
 
     def stats() -> Stats:
         return Stats(len(parent), transitions, depth, time.perf_counter() - t0, _peak_mib())
@@ -140,43 +292,19 @@ def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
     while frontier:
         nxt: list[tuple[int, ...]] = []
         for s in frontier:
-            real = s[:n] if twin is not None else s
-            moved = False
-            for ai in actor_range:
-                pc = real[pcs[ai]]
-                if pc >= dones[ai]:
-                    continue
-                r = steps[ai][pc](real)
-                if r is None:
-                    continue
-                moved = True
-                transitions += 1
-                t, bad = r
-                if twin is not None:
-                    tw = s[n:n + tn]
-                    alive = s[-1]
-                    tbad = False
-                    if alive:
-                        tpc = tw[tpcs[ai]]
-                        tr = tsteps[ai][tpc](tw) if tpc < len(tsteps[ai]) else None
-                        if tr is None:
-                            t = t + dead_twin
-                        else:
-                            t = t + tr[0] + (1,)
-                            tbad = tr[1]
-                    else:
-                        t = t + dead_twin
-                    if tbad:
-                        continue  # the twin lost an error first: no wrap on this path
+            succ, moved = successors(s)
+            transitions += len(succ)
+            for _, t, bad in succ:
                 if bad:
                     depth += 1
-                    return Outcome(Verdict.VIOLATED, path(s, ai), prop, stats())
+                    return Outcome(Verdict.VIOLATED, schedule(s, True), prop, stats())
+                if canon is not None:
+                    t = canon(t)
                 if t not in parent:
-                    parent[t] = (s, ai)
+                    parent[t] = s
                     nxt.append(t)
-            if deadlock and not moved and any(
-                    real[pcs[i]] < dones[i] for i in actor_range):
-                return Outcome(Verdict.VIOLATED, path(s, None), prop, stats())
+            if deadlock and not moved and any(s[pcs[i]] < dones[i] for i in actor_range):
+                return Outcome(Verdict.VIOLATED, schedule(s, False), prop, stats())
             if limits.max_states is not None and len(parent) > limits.max_states:
                 return Outcome(Verdict.UNKNOWN, None,
                                f"state limit {limits.max_states} reached at depth {depth}",

@@ -34,6 +34,7 @@ class Budget:
     max_states: int | None = None
     max_seconds: float | None = None
     max_depth: int = 200
+    symmetry: bool = True  # explicit: one representative per permutation of identical actors
 
 
 def instrumented(world: World, prop: str) -> World:
@@ -62,7 +63,7 @@ def _explicit(scheme: str, lock: str, params: WorldParams, prop: str, budget: Bu
     world, twin_world = _worlds(scheme, lock, params, prop)
     twin = explicit.compile_world(twin_world) if twin_world is not None else None
     limits = explicit.Limits(budget.max_states, budget.max_seconds)
-    out = explicit.search(explicit.compile_world(world), prop, limits, twin)
+    out = explicit.search(explicit.compile_world(world), prop, limits, twin, budget.symmetry)
     by_design = prop in SCHEMES[scheme].by_design
     if out.verdict is Verdict.VIOLATED:
         assert out.schedule is not None

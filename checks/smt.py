@@ -274,19 +274,28 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
             goal = z3.And(z3.Not(main.enabled[k + 1]), main.unfinished[k + 1])
         else:
             goal = main.bad[k]
+        if max_seconds is not None:
+            left = max_seconds - (time.perf_counter() - t0)
+            solver.set("timeout", max(1, int(left * 1000)))
         r = solver.check(goal)
         if r == z3.sat:
             return SmtOutcome(Verdict.VIOLATED, decode(solver.model(), k + 1), prop,
                               stats(k + 1), k + 1)
         if r == z3.unknown:
-            return SmtOutcome(Verdict.UNKNOWN, None,
-                              f"z3 answered unknown at depth {k + 1}: "
-                              f"{solver.reason_unknown()}", stats(k + 1), k + 1)
+            why = solver.reason_unknown()
+            if max_seconds is not None and time.perf_counter() - t0 >= max_seconds * 0.99:
+                why = f"time limit {max_seconds:g}s reached"
+            return SmtOutcome(Verdict.UNKNOWN, None, f"{why} at depth {k + 1}", stats(k + 1),
+                              k + 1)
         # Is there any execution of this length at all?  If not, all are covered.
         if prop != "deadlock":
             # a violating transition is never extended by the explicit engine either
             solver.add(z3.Not(goal))
         r = solver.check()
+        if r == z3.unknown:
+            return SmtOutcome(Verdict.UNKNOWN, None,
+                              f"time limit {max_seconds:g}s reached at depth {k + 1}",
+                              stats(k + 1), k + 1)
         if r == z3.unsat:
             return SmtOutcome(Verdict.HOLDS, None,
                               f"no violation in any execution (all shorter than {k + 1} "
