@@ -16,6 +16,7 @@ error first are pruned: no wrap violation can follow on them.
 
 from __future__ import annotations
 
+import os
 import resource
 import time
 from collections.abc import Callable
@@ -193,6 +194,23 @@ def canonicalizer(groups: list[list[tuple[int, ...]]], offset: int = 0, twin_off
     return ns["canon"]  # type: ignore[return-value]
 
 
+def packer(widths: list[int]) -> tuple[Callable[[tuple[int, ...]], int],
+                                       Callable[[int], tuple[int, ...]]]:
+    """Functions packing a state tuple into one int (slot ``i`` in ``widths[i]`` bits) and
+    back: a stored state costs tens of bytes instead of a tuple of int objects."""
+    shifts, at = [], 0
+    for w in widths:
+        shifts.append(at)
+        at += w
+    pack = " | ".join(f"(t[{i}] << {sh})" if sh else f"t[{i}]" for i, sh in enumerate(shifts))
+    unpack = ", ".join(f"(x >> {sh}) & {(1 << w) - 1}" if sh else f"x & {(1 << w) - 1}"
+                       for sh, w in zip(shifts, widths, strict=True))
+    ns: dict[str, object] = {}
+    src = f"def pack(t):\n    return {pack}\n\ndef unpack(x):\n    return ({unpack},)\n"
+    exec(compile(src, "<packer>", "exec"), ns)  # noqa: S102
+    return ns["pack"], ns["unpack"]  # type: ignore[return-value]
+
+
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
@@ -224,6 +242,11 @@ def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
         init = cw.initial
     groups = symmetry_groups(cw.world) if symmetry else []
     canon = canonicalizer(groups, 0, n if twin is not None else -1)
+    widths = [v.width(cw.world) for v in cw.world.variables]
+    if twin is not None:
+        widths += [v.width(twin.world) for v in twin.world.variables] + [1]
+    pack, unpack = packer(widths)
+    verify = os.environ.get("SYNCFS_MC_CHECK_PACKING") == "1"
 
     def successors(s: tuple[int, ...]) -> tuple[list[tuple[int, tuple[int, ...], bool]], bool]:
         """(actor, successor, violates) for every enabled step, and whether any was."""
@@ -257,17 +280,17 @@ def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
             out.append((ai, t, bad))
         return out, moved
 
-    start = canon(init) if canon else init
-    parent: dict[tuple[int, ...], tuple[int, ...] | None] = {start: None}
+    start = pack(canon(init) if canon else init)
+    parent: dict[int, int | None] = {start: None}
     frontier = [start]
     depth = 0
     transitions = 0
 
-    def schedule(last: tuple[int, ...], final_bad: bool) -> tuple[str, ...]:
+    def schedule(last: int, final_bad: bool) -> tuple[str, ...]:
         """Re-simulate the canonical path ending in ``last`` from the concrete initial state
         (then one violating step, if ``final_bad``)."""
         chain = []
-        cur: tuple[int, ...] | None = last
+        cur: int | None = last
         while cur is not None:
             chain.append(cur)
             cur = parent[cur]
@@ -275,7 +298,7 @@ def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
         state, out = init, []
         for target in chain[1:]:
             for ai, t, _ in successors(state)[0]:
-                if (canon(t) if canon else t) == target:
+                if pack(canon(t) if canon else t) == target:
                     state = t
                     out.append(names[ai])
                     break
@@ -290,21 +313,25 @@ def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
         return Stats(len(parent), transitions, depth, time.perf_counter() - t0, _peak_mib())
 
     while frontier:
-        nxt: list[tuple[int, ...]] = []
-        for s in frontier:
+        nxt: list[int] = []
+        for x in frontier:
+            s = unpack(x)
             succ, moved = successors(s)
             transitions += len(succ)
             for _, t, bad in succ:
                 if bad:
                     depth += 1
-                    return Outcome(Verdict.VIOLATED, schedule(s, True), prop, stats())
+                    return Outcome(Verdict.VIOLATED, schedule(x, True), prop, stats())
                 if canon is not None:
                     t = canon(t)
-                if t not in parent:
-                    parent[t] = s
-                    nxt.append(t)
+                y = pack(t)
+                if verify and unpack(y) != t:
+                    raise OverflowError(f"a value outgrew its slot width: {t}")
+                if y not in parent:
+                    parent[y] = x
+                    nxt.append(y)
             if deadlock and not moved and any(s[pcs[i]] < dones[i] for i in actor_range):
-                return Outcome(Verdict.VIOLATED, schedule(s, False), prop, stats())
+                return Outcome(Verdict.VIOLATED, schedule(x, False), prop, stats())
             if limits.max_states is not None and len(parent) > limits.max_states:
                 return Outcome(Verdict.UNKNOWN, None,
                                f"state limit {limits.max_states} reached at depth {depth}",

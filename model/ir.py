@@ -44,6 +44,17 @@ class VarDecl:
     init: int = 0
     owner: str | None = None
     errseq: bool = False  # holds an errseq word (decoded as ctr/SEEN/errno in traces)
+    bits: int | None = None  # an upper bound on its width when it can exceed 13 bits
+
+    def width(self, world: World) -> int:
+        """Bits enough for every value the variable takes (used to pack states)."""
+        if self.bits is not None:
+            return self.bits
+        if self.errseq:
+            return world.layout.width
+        if self.kind == PC:
+            return max(1, world.actor(self.owner or "").done.bit_length())
+        return 13  # errnos (<= 4095), flags, small counters
 
 
 @dataclass(frozen=True)

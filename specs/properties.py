@@ -217,7 +217,8 @@ def _backward_ghosts(world: World) -> tuple[VarDecl, ...]:
     out = [VarDecl(_g("incs"), GHOST, "counter increments by errseq_set on U and O")]
     for o in world.overlays:
         for i in range(_history_slots(world, o)):
-            out += [VarDecl(_g(o, f"h{i}"), GHOST, f"{o}: a (counter, errno) it left, +1"),
+            out += [VarDecl(_g(o, f"h{i}"), GHOST, f"{o}: a (counter, errno) it left, +1",
+                            bits=world.layout.width + 1),
                     VarDecl(_g(o, f"t{i}"), GHOST, f"{o}: increments when it left h{i}")]
         out.append(VarDecl(_g(o, "overflow"), GHOST, f"{o}: history slots exhausted (bug)"))
     return tuple(out)
