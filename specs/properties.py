@@ -267,7 +267,8 @@ def _instrument_backward(world: World, step: Step) -> Step:
             empty_first = E.land(E.eq(h[i], ZERO), E.lnot(taken_before))
             use = E.land(leaves, E.lor(mine, E.land(E.lnot(present), empty_first)))
             cur[_g(o, f"h{i}")] = E.ite(use, tag, h[i])
-            cur[_g(o, f"t{i}")] = E.ite(use, incs, t[i])
+            # the count before this step: an increment that moves O off the key counts
+            cur[_g(o, f"t{i}")] = E.ite(use, Var(_g("incs")), t[i])
             taken_before = E.lor(taken_before, E.eq(h[i], ZERO))
         full = E.land(leaves, E.land(E.lnot(present), E.lnot(taken_before)))
         cur[_g(o, "overflow")] = E.lor(Var(_g(o, "overflow")), full)

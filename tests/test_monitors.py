@@ -207,6 +207,17 @@ def test_backward_flags_putting_back_an_older_value() -> None:
     assert run("backward", [w(A), w(B), w(A)], ONE) == [3]
 
 
+def test_backward_counts_the_increment_that_leaves_the_value() -> None:
+    """errseq_set moving O from ctr=0 to ctr=1 is the first of the four increments that
+    bring a 2-bit counter back to ctr=0: coming back then is a wrap, not a regression."""
+    def w_inc(value: int) -> S:
+        return S("P1", [("set_done", {"word": "O", "inc": Const(1)})], writes_o=value)
+
+    C2, C3 = (2 << 13) | EIO, (3 << 13) | EIO
+    assert run("backward", [w(A), w_inc(B), w_inc(C2), w_inc(C3), w_inc(A)], ONE) == []
+    assert run("backward", [w(A), w_inc(B), w_inc(C2), w(A)], ONE) == [4]
+
+
 def test_backward_accepts_a_value_back_after_a_full_wrap() -> None:
     """Four increments (2-bit counter) between leaving A and coming back: a wrap, not a
     regression."""
