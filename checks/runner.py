@@ -16,7 +16,7 @@ from model.ir import World
 from model.variants import DISCIPLINES, SCHEMES, load_catalogue
 from model.world import WorldParams, build_world
 from specs.properties import PROPERTIES, Monitor
-from specs.results import CheckResult, PropertyResult, Verdict
+from specs.results import CheckResult, PropertyResult, Trace, Verdict
 
 #: extra counter bits of the wrap twin: more increments than any bounded scenario makes
 TWIN_EXTRA_BITS = 12
@@ -101,6 +101,14 @@ def _both(scheme: str, lock: str, params: WorldParams, prop: str, budget: Budget
             + f", smt says {s.verdict.value}" + (f" in {s.trace_length} steps" if s.trace else ""))
     lead = known[0] if known else e
     return dataclasses.replace(lead, others=(e, s), engine="both")
+
+
+def replay_schedule(scheme: str, lock: str, params: WorldParams, prop: str,
+                    schedule: tuple[str, ...]) -> Trace:
+    """Re-run ``schedule`` (an actor per step) in the variant's world instrumented for
+    ``prop``; raises :class:`checks.replay.ReplayError` unless it ends in a violation."""
+    world, twin_world = _worlds(scheme, lock, params, prop)
+    return replay(world, tuple(schedule), prop, twin_world)
 
 
 def check_property(scheme: str, lock: str, params: WorldParams, prop: str,
