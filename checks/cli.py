@@ -21,7 +21,14 @@ import click
 
 from checks import compare
 from checks.replay import ReplayError
-from checks.runner import ENGINES, Budget, EngineDisagreement, check_property, replay_schedule
+from checks.runner import (
+    ENGINES,
+    MINIMIZE,
+    Budget,
+    EngineDisagreement,
+    check_property,
+    replay_schedule,
+)
 from checks.runner import check as run_check
 from model.errseq import ERRNO_NAMES, ERRNO_NUMBERS, MAX_ERRNO
 from model.variants import DISCIPLINES, SCHEMES, load_catalogue
@@ -192,6 +199,8 @@ def list_cmd() -> None:
 
 
 @cli.command("check")
+@click.option("--minimize", default="steps", show_default=True,
+              help="steps (any shortest trace) | preemptions (fewest context switches among them)")
 @click.argument("scheme")
 @click.option("--lock", "lock", default="none", show_default=True, help="locking discipline")
 @click.option("--flock", is_flag=True, help="the VFS advances f_sb_err under f_lock")
@@ -209,7 +218,7 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
               upper_syncers: int | None, upper_syncs: int | None, errors: str | None,
               counter_bits: int | None, overlays: int | None, threads: int | None,
               sync_fs_errors: str | None, open_first: bool, max_states: int | None,
-              max_seconds: float | None, max_depth: int | None) -> None:
+              max_seconds: float | None, max_depth: int | None, minimize: str) -> None:
     """Check SCHEME: a verdict per property, the shortest trace for each violation."""
     scheme = _pick("scheme", scheme, list(SCHEMES))
     lock = _pick("discipline", lock, list(DISCIPLINES))
@@ -219,7 +228,10 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
     _bounded("--max-depth", max_depth, 1, 10_000, "transitions unrolled by the SMT engine")
     params = bounds_from(scenario, flock, syncers, syncs, upper_syncers, upper_syncs, errors,
                          counter_bits, overlays, threads, sync_fs_errors, open_first)
-    budget = Budget(max_states, max_seconds, max_depth or 200)
+    minimize = _pick("--minimize value", minimize, list(MINIMIZE))
+    if minimize != "steps" and engine != "explicit":
+        raise InputError("--minimize preemptions needs --engine explicit")
+    budget = Budget(max_states, max_seconds, max_depth or 200, minimize)
     try:
         result = run_check(scheme, lock, scenario, params, chosen or None,
                            engine=engine, budget=budget)
@@ -274,6 +286,8 @@ def _progress_bar() -> Callable[[int, int], None] | None:
 
 
 @cli.command("compare")
+@click.option("--minimize", default="steps", show_default=True,
+              help="steps (any shortest trace) | preemptions (fewest context switches among them)")
 @click.option("--scheme", "schemes", multiple=True, help="scheme (repeatable; default: all)")
 @click.option("--lock", "locks", multiple=True, help="discipline (repeatable; default: all)")
 @click.option("--scenario", "scenarios", multiple=True,
@@ -291,7 +305,7 @@ def _progress_bar() -> Callable[[int, int], None] | None:
 def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tuple[str, ...],
                 props: tuple[str, ...], flock: bool, fmt: str, output: str | None,
                 traces: bool, jobs: int | None, max_states: int | None,
-                max_seconds: float | None, **bounds) -> None:
+                max_seconds: float | None, minimize: str, **bounds) -> None:
     """Check every scheme x discipline x scenario and print the matrix variants x
     properties, then what each discipline buys over the others."""
     fmt = _pick("format", fmt, list(COMPARE_FORMATS))
@@ -310,7 +324,9 @@ def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tup
             for lock in dict.fromkeys(disciplines):
                 cells.append(compare.Cell(name, lock, scen, params))
     try:
-        result = compare.run(cells, chosen, Budget(max_states, max_seconds), jobs,
+        budget = Budget(max_states, max_seconds,
+                        minimize=_pick("--minimize value", minimize, list(MINIMIZE)))
+        result = compare.run(cells, chosen, budget, jobs,
                              _progress_bar())
     except (EngineDisagreement, ReplayError) as e:
         click.echo(f"syncfs-mc: BUG: {e}", err=True)
@@ -326,6 +342,8 @@ def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tup
 
 
 @cli.command("trace")
+@click.option("--minimize", default="steps", show_default=True,
+              help="steps (any shortest trace) | preemptions (fewest context switches among them)")
 @click.argument("scheme")
 @click.option("--property", "prop", required=True, help="the property to break")
 @click.option("--lock", "lock", default="none", show_default=True, help="locking discipline")
@@ -339,7 +357,7 @@ def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tup
 @click.option("--max-seconds", type=float, help="give up (unknown) after this many seconds")
 def trace_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fmt: str,
               output: str | None, max_states: int | None, max_seconds: float | None,
-              **bounds) -> None:
+              minimize: str, **bounds) -> None:
     """The shortest counterexample to one property of SCHEME, as a table, JSON or a
     sequence diagram, with a replay key."""
     scheme = _pick("scheme", scheme, list(SCHEMES))
@@ -349,7 +367,9 @@ def trace_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fmt
     _limits(max_states, max_seconds)
     params = bounds_from(scenario, flock, **bounds)
     try:
-        r = check_property(scheme, lock, params, prop, budget=Budget(max_states, max_seconds))
+        r = check_property(scheme, lock, params, prop, budget=Budget(
+            max_states, max_seconds, minimize=_pick("--minimize value", minimize,
+                                                    list(MINIMIZE))))
     except ReplayError as e:
         click.echo(f"syncfs-mc: BUG: {e}", err=True)
         sys.exit(EXIT_BUG)

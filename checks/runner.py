@@ -21,6 +21,7 @@ from specs.results import CheckResult, PropertyResult, Trace, Verdict
 #: extra counter bits of the wrap twin: more increments than any bounded scenario makes
 TWIN_EXTRA_BITS = 12
 ENGINES = ("explicit", "smt", "both")
+MINIMIZE = ("steps", "preemptions")
 
 
 class EngineDisagreement(RuntimeError):
@@ -34,6 +35,9 @@ class Budget:
     max_states: int | None = None
     max_seconds: float | None = None
     max_depth: int = 200
+    #: explicit engine: "steps" (any shortest counterexample, the plain BFS) or
+    #: "preemptions" (among the shortest, one with the fewest context switches)
+    minimize: str = "steps"
 
 
 def instrumented(world: World, prop: str) -> World:
@@ -62,7 +66,9 @@ def _explicit(scheme: str, lock: str, params: WorldParams, prop: str, budget: Bu
     world, twin_world = _worlds(scheme, lock, params, prop)
     twin = explicit.compile_world(twin_world) if twin_world is not None else None
     limits = explicit.Limits(budget.max_states, budget.max_seconds)
-    out = explicit.search(explicit.compile_world(world), prop, limits, twin)
+    search = (explicit.search_fewest_switches if budget.minimize == "preemptions"
+              else explicit.search)
+    out = search(explicit.compile_world(world), prop, limits, twin)
     by_design = prop in SCHEMES[scheme].by_design
     if out.verdict is Verdict.VIOLATED:
         assert out.schedule is not None

@@ -67,11 +67,16 @@ def render_changes(trace: Trace, prop: str) -> str:
     return "\n".join(lines)
 
 
+def _switches(n: int) -> str:
+    return f"{n} context switch" + ("" if n == 1 else "es")
+
+
 def render_text(rep: TraceReport) -> str:
     """Header, the changes-only table, the broken promise, and the replay key."""
     tag = ", outside the scheme's contract: by design" if rep.by_design else ""
     head = (f"syncfs-mc: {rep.scheme} --lock {rep.lock} --scenario {rep.scenario}: "
-            f"{rep.prop} violated in {len(rep.trace)} steps{tag}")
+            f"{rep.prop} violated in {len(rep.trace)} steps, {_switches(rep.trace.switches)}"
+            f"{tag}")
     return "\n".join([head, "", render_changes(rep.trace, rep.prop), "",
                       f"replay: syncfs-mc replay {rep.key}"]) + "\n"
 

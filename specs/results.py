@@ -58,6 +58,11 @@ class Trace:
     def __len__(self) -> int:
         return len(self.schedule)
 
+    @property
+    def switches(self) -> int:
+        """Context switches: steps whose actor differs from the previous step's."""
+        return sum(1 for a, b in zip(self.schedule, self.schedule[1:], strict=False) if a != b)
+
     def to_json(self) -> dict[str, Any]:
         return {"schedule": list(self.schedule), "steps": [s.to_json() for s in self.steps],
                 "reason": self.reason, "prologue": list(self.prologue),
@@ -92,7 +97,8 @@ class TraceReport:
         return {"format": TRACE_FORMAT, "version": TRACE_VERSION, "scheme": self.scheme,
                 "lock": self.lock, "scenario": self.scenario, "property": self.prop,
                 "params": dict(self.params), "by_design": self.by_design,
-                "replay_key": self.key, "length": len(self.trace), **self.trace.to_json()}
+                "replay_key": self.key, "length": len(self.trace),
+                "switches": self.trace.switches, **self.trace.to_json()}
 
     @staticmethod
     def from_json(d: dict[str, Any]) -> TraceReport:

@@ -124,6 +124,10 @@ def test_holds_means_no_trace(capsys) -> None:
     (["replay", "copy-naive/none/seed/double/-/X"], "does not replay"),
     (["replay", "nope/none/seed/double/-/W"], "unknown scheme"),
     (["replay", "a/b"], "expected 6"),
+    (["trace", "copy-naive", "--property", "lost", "--minimize", "fast"],
+     "unknown --minimize value"),
+    (["check", "copy-naive", "--engine", "smt", "--minimize", "preemptions"],
+     "needs --engine explicit"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, needle, capsys) -> None:
     assert main(args) == 2
