@@ -68,8 +68,9 @@ def run(cells: Sequence[Cell], props: Sequence[str], budget: Budget | None = Non
 
 def differences(checks: Sequence[CheckResult]) -> tuple[Difference, ...]:
     """For every two checks of one scheme in one scenario with different disciplines, and
-    every property: if one breaks it and the other does not (or only with a longer trace),
-    the shortest counterexample of the one that breaks."""
+    every property that one of them breaks and the other does not (it holds): the shortest
+    counterexample of the one that breaks it.  A longer shortest trace under a lock is not a
+    difference: it is usually the same interleaving plus the lock's own steps."""
     out: list[Difference] = []
     for a, b in combinations(checks, 2):
         if (a.scheme, a.scenario, a.params) != (b.scheme, b.scenario, b.params) or \
@@ -87,15 +88,10 @@ def differences(checks: Sequence[CheckResult]) -> tuple[Difference, ...]:
 
 def _differ(x: CheckResult, rx: PropertyResult, y: CheckResult, ry: PropertyResult
             ) -> Difference | None:
-    """``x`` breaks the property with a trace ``y`` does not have (``y`` holds, or its shortest
-    counterexample is longer)."""
+    """``x`` breaks the property and ``y`` does not: it holds there."""
     if rx.verdict is not Verdict.VIOLATED or rx.trace is None:
         return None
     if ry.verdict is Verdict.HOLDS:
         return Difference(x.scheme, x.scenario, rx.prop, x.lock, y.lock, rx.trace,
                           ry.verdict, None, ry.stats.states)
-    if ry.verdict is Verdict.VIOLATED and ry.trace_length is not None and \
-            rx.trace_length is not None and ry.trace_length > rx.trace_length:
-        return Difference(x.scheme, x.scenario, rx.prop, x.lock, y.lock, rx.trace,
-                          ry.verdict, ry.trace_length, None)
     return None

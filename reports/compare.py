@@ -59,12 +59,19 @@ def _key(c: CheckResult, r: PropertyResult) -> str:
     return str(key_for(c.scheme, c.lock, c.scenario, r.prop, c.params, r.trace.schedule))
 
 
-def _diff_line(d: Difference) -> str:
-    kept = (f"holds with --lock {d.kept} ({d.kept_states} states)"
-            if d.kept_verdict is Verdict.HOLDS
-            else f"needs {d.kept_length} with --lock {d.kept}")
+def _groups(result: CompareResult) -> list[tuple[Difference, list[Difference]]]:
+    """Differences sharing scheme, scenario, property and the breaking discipline (hence the
+    same trace), in first-seen order: one line names every discipline that keeps it."""
+    groups: dict[tuple[str, str, str, str], list[Difference]] = {}
+    for d in result.differences:
+        groups.setdefault((d.scheme, d.scenario, d.prop, d.broken), []).append(d)
+    return [(ds[0], ds) for ds in groups.values()]
+
+
+def _diff_line(d: Difference, same: list[Difference]) -> str:
+    kept = ", ".join(f"{x.kept} ({x.kept_states} states)" for x in same)
     return (f"{d.scheme}, {d.scenario}, {d.prop}: breaks in {len(d.trace)} steps with "
-            f"--lock {d.broken}, {kept}")
+            f"--lock {d.broken}; holds with --lock {kept}")
 
 
 def _diff_key(result: CompareResult, d: Difference) -> str:
@@ -96,8 +103,8 @@ def render_text(result: CompareResult, colour: bool = False, traces: bool = Fals
     out.append("")
     if result.differences:
         out.append("What the discipline buys (same scheme and scenario, only the lock differs):")
-        for d in result.differences:
-            out.append(f"  {_diff_line(d)}")
+        for d, same in _groups(result):
+            out.append(f"  {_diff_line(d, same)}")
             out.append(f"    {syscall_line(d.trace, d.prop)}")
             out.append(f"    replay: syncfs-mc replay {_diff_key(result, d)}")
     else:
@@ -129,8 +136,8 @@ def render_markdown(result: CompareResult) -> str:
     out += ["", "## What the discipline buys", ""]
     if not result.differences:
         out.append("No property differs between disciplines here.")
-    for d in result.differences:
-        out.append(f"* {_diff_line(d)}:  ")
+    for d, same in _groups(result):
+        out.append(f"* {_diff_line(d, same)}:  ")
         out.append(f"  `{syscall_line(d.trace, d.prop)}`  ")
         out.append(f"  replay: `syncfs-mc replay {_diff_key(result, d)}`")
     return "\n".join(out) + "\n"
@@ -183,8 +190,8 @@ def render_html(result: CompareResult) -> str:
     out += ["</table>", "<h2>What the discipline buys</h2>", "<ul>"]
     if not result.differences:
         out.append("<li>No property differs between disciplines here.</li>")
-    for d in result.differences:
-        out.append(f"<li>{e(_diff_line(d))}<br><code>{e(syscall_line(d.trace, d.prop))}"
+    for d, same in _groups(result):
+        out.append(f"<li>{e(_diff_line(d, same))}<br><code>{e(syscall_line(d.trace, d.prop))}"
                    f"</code><br>replay: <code>syncfs-mc replay {e(_diff_key(result, d))}</code>"
                    "</li>")
     out += ["</ul>", "<h2>Counterexamples</h2>"]

@@ -224,9 +224,10 @@ class CheckResult:
 @dataclass(frozen=True)
 class Difference:
     """What a discipline buys: one property on which two variants of the same scheme, in the
-    same scenario, differing only in discipline, disagree.  ``broken`` is the variant the
-    trace breaks (its shortest counterexample); ``kept`` does not break (it holds, or needs a
-    longer trace: ``kept_length``)."""
+    same scenario, differing only in discipline, disagree.  ``broken`` is the discipline the
+    trace breaks (its shortest counterexample); under ``kept`` the property holds
+    (``kept_states`` states; ``kept_length`` is reserved for a kept variant that breaks only
+    later, which :func:`checks.compare.differences` does not report)."""
 
     scheme: str
     scenario: str
