@@ -134,4 +134,6 @@ def check(scheme: str, lock: str, scenario: str, params: WorldParams,
     """Every property in ``props`` (default: all) for one variant in one scenario."""
     results = tuple(check_property(scheme, lock, params, p, limits, engine, budget)
                     for p in (props or list(PROPERTIES)))
-    return CheckResult(scheme, lock, scenario, engine, params.as_dict(), results)
+    # the bounds the world was built with (a discipline may widen the counter)
+    effective = DISCIPLINES[lock].world_params(params)
+    return CheckResult(scheme, lock, scenario, engine, effective.as_dict(), results)
