@@ -1,4 +1,4 @@
-"""The ``syncfs-mc`` command line: ``list`` and ``check``.
+"""The ``syncfs-mc`` command line: ``list``, ``check``, ``compare``, ``trace``, ``replay``.
 
 Exit codes: 0 every checked property holds (violations a scheme declares by design do not
 count), 1 a property is violated, 2 usage or input error (one line on stderr), 3 the engines
@@ -8,23 +8,37 @@ violation found but some verdict is unknown (a limit was hit).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import json
+import os
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 
 import click
 
+from checks import compare
 from checks.replay import ReplayError
-from checks.runner import ENGINES, Budget, EngineDisagreement
+from checks.runner import (
+    ENGINES,
+    MINIMIZE,
+    Budget,
+    EngineDisagreement,
+    check_property,
+    replay_schedule,
+)
 from checks.runner import check as run_check
 from model.errseq import ERRNO_NAMES, ERRNO_NUMBERS, MAX_ERRNO
 from model.variants import DISCIPLINES, SCHEMES, load_catalogue
-from model.world import SYNC_FS_ERRORS, WorldParams
-from reports.text import render_check
+from model.world import OPEN_AT, SYNC_FS_ERRORS, WorldParams
+from reports import compare as render_compare
+from reports import trace as render_trace_doc
+from reports.text import render_check, verdict_cell
 from specs.properties import PROPERTIES
-from specs.results import CheckResult, Verdict
+from specs.replaykey import BadKey, make_key, parse_key
+from specs.results import CheckResult, TraceReport, Verdict
 from specs.scenarios import DEFAULT_SCENARIO, SCENARIOS
 
 EXIT_OK, EXIT_VIOLATED, EXIT_USAGE, EXIT_BUG, EXIT_UNKNOWN = 0, 1, 2, 3, 4
@@ -108,6 +122,57 @@ def _exit_code(result: CheckResult) -> int:
     return EXIT_OK
 
 
+_BOUND_OPTIONS = [
+    click.option("--syncers", type=int, help="overlay files, one process each"),
+    click.option("--syncs", type=int, help="syncfs calls per overlay file"),
+    click.option("--upper-syncers", type=int, help="processes with a file directly on U"),
+    click.option("--upper-syncs", type=int, help="syncfs calls per upper file"),
+    click.option("--errors", help="writeback errors injected on U, in order: EIO,ENOSPC"),
+    click.option("--counter-bits", type=int, help="errseq counter width (kernel: 19)"),
+    click.option("--overlays", type=int, help="overlays mounted on the one upper"),
+    click.option("--threads", type=int, help="threads sharing each overlay file"),
+    click.option("--sync-fs-errors", help="returned (v5.17+) | ignored (before v5.17)"),
+    click.option("--open-first", is_flag=True, help="open every file before anything runs"),
+]
+
+
+def bound_options(f):
+    """The scenario-bound overrides every checking command accepts (DESIGN §7)."""
+    for opt in reversed(_BOUND_OPTIONS):
+        f = opt(f)
+    return f
+
+
+def bounds_from(scenario: str, flock: bool, syncers: int | None, syncs: int | None,
+                upper_syncers: int | None, upper_syncs: int | None, errors: str | None,
+                counter_bits: int | None, overlays: int | None, threads: int | None,
+                sync_fs_errors: str | None, open_first: bool) -> WorldParams:
+    """``scenario``'s bounds with the command line's overrides, validated."""
+    if sync_fs_errors is not None:
+        _pick("--sync-fs-errors value", sync_fs_errors, list(SYNC_FS_ERRORS))
+    return scenario_params(
+        scenario, syncers=syncers, syncs=syncs, upper_syncers=upper_syncers,
+        upper_syncs=upper_syncs, errors=parse_errors(errors) if errors else None,
+        counter_bits=counter_bits, overlays=overlays, threads_per_file=threads,
+        sync_fs_errors=sync_fs_errors, flock=True if flock else None,
+        open_at="first" if open_first else None)
+
+
+def _props(props: tuple[str, ...]) -> list[str]:
+    chosen: list[str] = []
+    for p in props:
+        for name in p.split(","):
+            chosen.append(_pick("property", name.strip(), list(PROPERTIES)))
+    return list(dict.fromkeys(chosen))
+
+
+def _limits(max_states: int | None, max_seconds: float | None) -> None:
+    if max_states is not None and max_states < 1:
+        raise InputError(f"--max-states must be positive, got {max_states}")
+    if max_seconds is not None and max_seconds <= 0:
+        raise InputError(f"--max-seconds must be positive, got {max_seconds}")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """syncfs-mc: model checker for errseq_t propagation races between overlayfs and its
@@ -134,6 +199,8 @@ def list_cmd() -> None:
 
 
 @cli.command("check")
+@click.option("--minimize", default="steps", show_default=True,
+              help="steps (any shortest trace) | preemptions (fewest context switches among them)")
 @click.argument("scheme")
 @click.option("--lock", "lock", default="none", show_default=True, help="locking discipline")
 @click.option("--flock", is_flag=True, help="the VFS advances f_sb_err under f_lock")
@@ -142,16 +209,7 @@ def list_cmd() -> None:
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 @click.option("--engine", default="explicit", show_default=True,
               help="explicit (BFS) | smt (z3 bounded model checking) | both (cross-checked)")
-@click.option("--syncers", type=int, help="overlay files, one process each")
-@click.option("--syncs", type=int, help="syncfs calls per overlay file")
-@click.option("--upper-syncers", type=int, help="processes with a file directly on U")
-@click.option("--upper-syncs", type=int, help="syncfs calls per upper file")
-@click.option("--errors", help="writeback errors injected on U, in order: EIO,ENOSPC")
-@click.option("--counter-bits", type=int, help="errseq counter width (kernel: 19)")
-@click.option("--overlays", type=int, help="overlays mounted on the one upper")
-@click.option("--threads", type=int, help="threads sharing each overlay file")
-@click.option("--sync-fs-errors", help="returned (v5.17+) | ignored (before v5.17)")
-@click.option("--open-first", is_flag=True, help="open every file before anything runs")
+@bound_options
 @click.option("--max-states", type=int, help="give up (unknown) past this many states")
 @click.option("--max-seconds", type=float, help="give up (unknown) after this many seconds")
 @click.option("--max-depth", type=int, help="smt: give up (unknown) past this depth [200]")
@@ -162,31 +220,24 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
               upper_syncers: int | None, upper_syncs: int | None, errors: str | None,
               counter_bits: int | None, overlays: int | None, threads: int | None,
               sync_fs_errors: str | None, open_first: bool, max_states: int | None,
-              max_seconds: float | None, max_depth: int | None, no_symmetry: bool) -> None:
+              max_seconds: float | None, max_depth: int | None, minimize: str,
+              no_symmetry: bool) -> None:
     """Check SCHEME: a verdict per property, the shortest trace for each violation."""
     scheme = _pick("scheme", scheme, list(SCHEMES))
     lock = _pick("discipline", lock, list(DISCIPLINES))
-    chosen: list[str] = []
-    for p in props:
-        for name in p.split(","):
-            chosen.append(_pick("property", name.strip(), list(PROPERTIES)))
-    if sync_fs_errors is not None:
-        _pick("--sync-fs-errors value", sync_fs_errors, list(SYNC_FS_ERRORS))
-    if max_states is not None and max_states < 1:
-        raise InputError(f"--max-states must be positive, got {max_states}")
-    if max_seconds is not None and max_seconds <= 0:
-        raise InputError(f"--max-seconds must be positive, got {max_seconds}")
+    chosen = _props(props)
+    _limits(max_states, max_seconds)
     engine = _pick("engine", engine, list(ENGINES))
     _bounded("--max-depth", max_depth, 1, 10_000, "transitions unrolled by the SMT engine")
-    params = scenario_params(
-        scenario, syncers=syncers, syncs=syncs, upper_syncers=upper_syncers,
-        upper_syncs=upper_syncs, errors=parse_errors(errors) if errors else None,
-        counter_bits=counter_bits, overlays=overlays, threads_per_file=threads,
-        sync_fs_errors=sync_fs_errors, flock=True if flock else None,
-        open_at="first" if open_first else None)
-    budget = Budget(max_states, max_seconds, max_depth or 200, not no_symmetry)
+    params = bounds_from(scenario, flock, syncers, syncs, upper_syncers, upper_syncs, errors,
+                         counter_bits, overlays, threads, sync_fs_errors, open_first)
+    minimize = _pick("--minimize value", minimize, list(MINIMIZE))
+    if minimize != "steps" and engine != "explicit":
+        raise InputError("--minimize preemptions needs --engine explicit")
+    budget = Budget(max_states, max_seconds, max_depth or 200, minimize,
+                    symmetry=not no_symmetry)
     try:
-        result = run_check(scheme, lock, scenario, params, list(dict.fromkeys(chosen)) or None,
+        result = run_check(scheme, lock, scenario, params, chosen or None,
                            engine=engine, budget=budget)
     except (EngineDisagreement, ReplayError) as e:
         click.echo(f"syncfs-mc: BUG: {e}", err=True)
@@ -196,6 +247,182 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
     else:
         click.echo(render_check(result))
     sys.exit(_exit_code(result))
+
+
+COMPARE_FORMATS = ("text", "markdown", "json", "html")
+
+
+def write_output(text: str, path: str | None) -> None:
+    """Print ``text``, or write it to ``path`` through a temporary file renamed into place
+    (a reader never sees half a report)."""
+    if path is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    target = os.path.abspath(path)
+    d = os.path.dirname(target)
+    if not os.path.isdir(d):
+        raise InputError(f"-o: directory {d} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=".syncfs-mc-", dir=d)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text if text.endswith("\n") else text + "\n")
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _progress_bar() -> Callable[[int, int], None] | None:
+    """A one-line progress bar on a terminal's stderr; nothing when stderr is piped."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        fill = width * done // total
+        sys.stderr.write(f"\r[{'#' * fill}{'.' * (width - fill)}] {done}/{total} checks")
+        if done == total:
+            sys.stderr.write("\r" + " " * (width + 30) + "\r")
+        sys.stderr.flush()
+
+    return show
+
+
+@cli.command("compare")
+@click.option("--minimize", default="steps", show_default=True,
+              help="steps (any shortest trace) | preemptions (fewest context switches among them)")
+@click.option("--scheme", "schemes", multiple=True, help="scheme (repeatable; default: all)")
+@click.option("--lock", "locks", multiple=True, help="discipline (repeatable; default: all)")
+@click.option("--scenario", "scenarios", multiple=True,
+              help=f"scenario (repeatable; default: {DEFAULT_SCENARIO})")
+@click.option("--property", "props", multiple=True, help="property (repeatable; default: all)")
+@click.option("--flock", is_flag=True, help="the VFS advances f_sb_err under f_lock")
+@click.option("--format", "fmt", default="text", show_default=True,
+              help="text | markdown | json | html")
+@click.option("-o", "--output", help="write the report to this file")
+@click.option("--traces", is_flag=True, help="text: also print every counterexample")
+@click.option("--jobs", type=int, help="worker processes (default: one per core)")
+@bound_options
+@click.option("--max-states", type=int, help="give up (unknown) past this many states")
+@click.option("--max-seconds", type=float, help="give up (unknown) after this many seconds")
+def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tuple[str, ...],
+                props: tuple[str, ...], flock: bool, fmt: str, output: str | None,
+                traces: bool, jobs: int | None, max_states: int | None,
+                max_seconds: float | None, minimize: str, **bounds) -> None:
+    """Check every scheme x discipline x scenario and print the matrix variants x
+    properties, then what each discipline buys over the others."""
+    fmt = _pick("format", fmt, list(COMPARE_FORMATS))
+    names = [_pick("scheme", x, list(SCHEMES)) for x in _split(schemes)] or list(SCHEMES)
+    disciplines = ([_pick("discipline", x, list(DISCIPLINES)) for x in _split(locks)]
+                   or list(DISCIPLINES))
+    scens = ([_pick("scenario", x, list(SCENARIOS)) for x in _split(scenarios)]
+             or [DEFAULT_SCENARIO])
+    chosen = _props(props) or list(PROPERTIES)
+    _limits(max_states, max_seconds)
+    _bounded("--jobs", jobs, 1, 256, "worker processes")
+    cells = []
+    for scen in dict.fromkeys(scens):
+        params = bounds_from(scen, flock, **bounds)
+        for name in dict.fromkeys(names):
+            for lock in dict.fromkeys(disciplines):
+                cells.append(compare.Cell(name, lock, scen, params))
+    try:
+        budget = Budget(max_states, max_seconds,
+                        minimize=_pick("--minimize value", minimize, list(MINIMIZE)))
+        result = compare.run(cells, chosen, budget, jobs,
+                             _progress_bar())
+    except (EngineDisagreement, ReplayError) as e:
+        click.echo(f"syncfs-mc: BUG: {e}", err=True)
+        sys.exit(EXIT_BUG)
+    if fmt == "text":
+        colour = output is None and sys.stdout.isatty()
+        text = render_compare.render_text(result, colour=colour, traces=traces)
+    else:
+        text = {"markdown": render_compare.render_markdown, "json": render_compare.render_json,
+                "html": render_compare.render_html}[fmt](result)
+    write_output(text, output)
+    sys.exit(EXIT_OK)
+
+
+@cli.command("trace")
+@click.option("--minimize", default="steps", show_default=True,
+              help="steps (any shortest trace) | preemptions (fewest context switches among them)")
+@click.argument("scheme")
+@click.option("--property", "prop", required=True, help="the property to break")
+@click.option("--lock", "lock", default="none", show_default=True, help="locking discipline")
+@click.option("--flock", is_flag=True, help="the VFS advances f_sb_err under f_lock")
+@click.option("--scenario", default=DEFAULT_SCENARIO, show_default=True)
+@click.option("--format", "fmt", default="text", show_default=True,
+              help="text | json | mermaid | dot")
+@click.option("-o", "--output", help="write the trace to this file")
+@bound_options
+@click.option("--max-states", type=int, help="give up (unknown) past this many states")
+@click.option("--max-seconds", type=float, help="give up (unknown) after this many seconds")
+def trace_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fmt: str,
+              output: str | None, max_states: int | None, max_seconds: float | None,
+              minimize: str, **bounds) -> None:
+    """The shortest counterexample to one property of SCHEME, as a table, JSON or a
+    sequence diagram, with a replay key."""
+    scheme = _pick("scheme", scheme, list(SCHEMES))
+    lock = _pick("discipline", lock, list(DISCIPLINES))
+    prop = _pick("property", prop, list(PROPERTIES))
+    fmt = _pick("format", fmt, list(render_trace_doc.FORMATS))
+    _limits(max_states, max_seconds)
+    params = bounds_from(scenario, flock, **bounds)
+    try:
+        r = check_property(scheme, lock, params, prop, budget=Budget(
+            max_states, max_seconds, minimize=_pick("--minimize value", minimize,
+                                                    list(MINIMIZE))))
+    except ReplayError as e:
+        click.echo(f"syncfs-mc: BUG: {e}", err=True)
+        sys.exit(EXIT_BUG)
+    if r.trace is None:
+        click.echo(f"{scheme} --lock {lock} --scenario {scenario}: {prop} "
+                   f"{verdict_cell(r)}: no counterexample", err=True)
+        sys.exit(EXIT_OK if r.verdict is Verdict.HOLDS else EXIT_UNKNOWN)
+    key = make_key(scheme, lock, scenario, prop, params, r.trace.schedule)
+    rep = TraceReport(scheme, lock, scenario, prop, params.as_dict(), r.trace, str(key),
+                      r.by_design)
+    write_output(render_trace_doc.render(rep, fmt), output)
+    sys.exit(EXIT_OK if r.by_design else EXIT_VIOLATED)
+
+
+@cli.command("replay")
+@click.argument("key")
+@click.option("--format", "fmt", default="text", show_default=True,
+              help="text | json | mermaid | dot")
+@click.option("-o", "--output", help="write the trace to this file")
+def replay_cmd(key: str, fmt: str, output: str | None) -> None:
+    """Re-run the exact interleaving a replay KEY names (printed by `trace` and `compare`)
+    through the reference interpreter, and print its trace."""
+    fmt = _pick("format", fmt, list(render_trace_doc.FORMATS))
+    try:
+        k = parse_key(key)
+    except BadKey as e:
+        raise InputError(str(e)) from None
+    scheme = _pick("scheme", k.scheme, list(SCHEMES))
+    lock = _pick("discipline", k.lock, list(DISCIPLINES))
+    scenario = _pick("scenario", k.scenario, list(SCENARIOS))
+    prop = _pick("property", k.prop, list(PROPERTIES))
+    over = dict(k.overrides)
+    if "sync_fs_errors" in over:
+        _pick("--sync-fs-errors value", over["sync_fs_errors"], list(SYNC_FS_ERRORS))
+    if "open_at" in over:
+        _pick("open_at value", over["open_at"], list(OPEN_AT))
+    params = scenario_params(scenario, **over)
+    try:
+        trace = replay_schedule(scheme, lock, params, prop, k.schedule)
+    except ReplayError as e:
+        raise InputError(f"the key does not replay to a {prop} violation: {e}") from None
+    rep = TraceReport(scheme, lock, scenario, prop, params.as_dict(), trace, str(k),
+                      prop in SCHEMES[scheme].by_design)
+    write_output(render_trace_doc.render(rep, fmt), output)
+    sys.exit(EXIT_OK if rep.by_design else EXIT_VIOLATED)
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [x.strip() for v in values for x in v.split(",") if x.strip()]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

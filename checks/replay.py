@@ -176,4 +176,8 @@ def replay(world: World, schedule: tuple[str, ...], prop: str,
             _, _, tbads, _, _ = _run(twin, schedule, "lost", True, partial=True)
             if any(tbads):
                 raise ReplayError("the wide-counter twin loses the error too: not a wrap")
-    return Trace(schedule, tuple(steps), reason, world.prologue, tuple(pending))
+    L = world.layout
+    init = {v.name: world.initial.get(v.name, v.init) for v in world.variables}
+    initial = {v.name: (L.format(init[v.name]) if v.errseq else str(init[v.name]))
+               for v in world.variables if v.kind == SHARED}
+    return Trace(schedule, tuple(steps), reason, world.prologue, tuple(pending), initial)

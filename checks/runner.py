@@ -16,11 +16,12 @@ from model.ir import World
 from model.variants import DISCIPLINES, SCHEMES, load_catalogue
 from model.world import WorldParams, build_world
 from specs.properties import PROPERTIES, Monitor
-from specs.results import CheckResult, PropertyResult, Verdict
+from specs.results import CheckResult, PropertyResult, Trace, Verdict
 
 #: extra counter bits of the wrap twin: more increments than any bounded scenario makes
 TWIN_EXTRA_BITS = 12
 ENGINES = ("explicit", "smt", "both")
+MINIMIZE = ("steps", "preemptions")
 
 
 class EngineDisagreement(RuntimeError):
@@ -34,6 +35,9 @@ class Budget:
     max_states: int | None = None
     max_seconds: float | None = None
     max_depth: int = 200
+    #: explicit engine: "steps" (any shortest counterexample, the plain BFS) or
+    #: "preemptions" (among the shortest, one with the fewest context switches)
+    minimize: str = "steps"
     symmetry: bool = True  # explicit: one representative per permutation of identical actors
 
 
@@ -63,7 +67,11 @@ def _explicit(scheme: str, lock: str, params: WorldParams, prop: str, budget: Bu
     world, twin_world = _worlds(scheme, lock, params, prop)
     twin = explicit.compile_world(twin_world) if twin_world is not None else None
     limits = explicit.Limits(budget.max_states, budget.max_seconds)
-    out = explicit.search(explicit.compile_world(world), prop, limits, twin, budget.symmetry)
+    cw = explicit.compile_world(world)
+    if budget.minimize == "preemptions":
+        out = explicit.search_fewest_switches(cw, prop, limits, twin)
+    else:
+        out = explicit.search(cw, prop, limits, twin, budget.symmetry)
     by_design = prop in SCHEMES[scheme].by_design
     if out.verdict is Verdict.VIOLATED:
         assert out.schedule is not None
@@ -104,6 +112,14 @@ def _both(scheme: str, lock: str, params: WorldParams, prop: str, budget: Budget
     return dataclasses.replace(lead, others=(e, s), engine="both")
 
 
+def replay_schedule(scheme: str, lock: str, params: WorldParams, prop: str,
+                    schedule: tuple[str, ...]) -> Trace:
+    """Re-run ``schedule`` (an actor per step) in the variant's world instrumented for
+    ``prop``; raises :class:`checks.replay.ReplayError` unless it ends in a violation."""
+    world, twin_world = _worlds(scheme, lock, params, prop)
+    return replay(world, tuple(schedule), prop, twin_world)
+
+
 def check_property(scheme: str, lock: str, params: WorldParams, prop: str,
                    limits: explicit.Limits | None = None, engine: str = "explicit",
                    budget: Budget | None = None) -> PropertyResult:
@@ -121,4 +137,6 @@ def check(scheme: str, lock: str, scenario: str, params: WorldParams,
     """Every property in ``props`` (default: all) for one variant in one scenario."""
     results = tuple(check_property(scheme, lock, params, p, limits, engine, budget)
                     for p in (props or list(PROPERTIES)))
-    return CheckResult(scheme, lock, scenario, engine, params.as_dict(), results)
+    # the bounds the world was built with (a discipline may widen the counter)
+    effective = DISCIPLINES[lock].world_params(params)
+    return CheckResult(scheme, lock, scenario, engine, effective.as_dict(), results)

@@ -74,6 +74,19 @@ def spin_unlock(b: ProgramBuilder, lock: str) -> int:
                   assigns={lock: E.const(0)})
 
 
+def mutex_lock(b: ProgramBuilder, lock: str) -> int:
+    """``mutex_lock(lock)``: the same exclusion as :func:`spin_lock` (a sleeping waiter takes
+    the same steps in this model: it cannot proceed until the holder unlocks)."""
+    return b.step(f"mutex_lock({lock})", lambda v: f"mutex_lock({lock})",
+                  guard=E.eq(Var(lock), ZERO), assigns={lock: E.const(1)})
+
+
+def mutex_unlock(b: ProgramBuilder, lock: str) -> int:
+    """``mutex_unlock(lock)``."""
+    return b.step(f"mutex_unlock({lock})", lambda v: f"mutex_unlock({lock})",
+                  assigns={lock: E.const(0)})
+
+
 def errseq_set(b: ProgramBuilder, L: ErrseqLayout, word: str, errno: Expr,
                done: list[Event] | None = None, clear: tuple[Var, ...] = ()) -> None:
     """``errseq_set(&word, -errno)`` (lib/errseq.c): read, then cmpxchg with retry.

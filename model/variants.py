@@ -14,14 +14,18 @@ engines changes.  ``model/schemes/`` holds the catalogue.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from model import kernel
 from model.errseq import ErrseqLayout
 from model.expr import Var
 from model.ir import FileInfo, ProgramBuilder
+
+if TYPE_CHECKING:
+    from model.world import WorldParams
 
 
 @dataclass(frozen=True)
@@ -118,13 +122,22 @@ class Scheme:
 
 
 class Discipline:
-    """A locking discipline around the regions a scheme marks."""
+    """A locking discipline around the regions a scheme marks.
 
-    name: ClassVar[str] = ""
-    summary: ClassVar[str] = ""
+    Two hooks, both optional: :meth:`around` emits the protection around a region's steps,
+    :meth:`world_params` adjusts the world's bounds (a wider errseq counter).  A discipline
+    never names a scheme: any scheme composes with any discipline.
+    """
+
+    name: str = ""
+    summary: str = ""
 
     def around(self, call: CallCtx, region: str, body: Callable[[], None]) -> None:
         body()
+
+    def world_params(self, p: WorldParams) -> WorldParams:
+        """The bounds of the world this discipline runs in (default: unchanged)."""
+        return p
 
 
 class NoLock(Discipline):
@@ -135,23 +148,53 @@ class NoLock(Discipline):
 
 
 class SpinLock(Discipline):
-    """One spinlock in the overlay's private data around the region ``scope`` (S. Dhillon and
-    J. Layton, 2020-11-28: "A spinlock would work here too")."""
+    """One lock in the overlay's private data around the region ``scope`` (S. Dhillon and
+    J. Layton, 2020-11-28: "A spinlock would work here too").
 
-    name = "spinlock"
-    summary = "spinlock in ovl_fs around the whole ovl_sync_fs propagation"
+    ``scope`` is ``"body"`` (all of ``ovl_sync_fs``'s propagation) or ``"read-u"`` (only the
+    read of U, e.g. the check-and-advance of the overlay's cursor).  ``kind`` ``"mutex"`` is
+    the same mutual exclusion by a sleeping lock: the model has no scheduler cost and no
+    interrupt context, so a waiter that sleeps and one that spins take the same steps (one
+    blocked acquire, one release); only the step text differs.
+    """
 
-    def __init__(self, scope: str = "body"):
-        self.scope = scope
+    def __init__(self, name: str = "spinlock", scope: str = "body", kind: str = "spin",
+                 summary: str = ""):
+        if scope not in ("body", "read-u") or kind not in ("spin", "mutex"):
+            raise ValueError(f"lock discipline {name!r}: bad scope {scope!r} or kind {kind!r}")
+        self.name, self.scope, self.kind = name, scope, kind
+        where = "the whole ovl_sync_fs propagation" if scope == "body" else "only the read of U"
+        self.summary = summary or f"{kind}lock in ovl_fs around {where}".replace(
+            "mutexlock", "mutex")
 
     def around(self, call: CallCtx, region: str, body: Callable[[], None]) -> None:
         if region != self.scope:
             body()
             return
-        call.declare(call.ov.lock, "spinlock_t in struct ovl_fs (1: held)", False)
-        kernel.spin_lock(call.b, call.ov.lock)
-        body()
-        kernel.spin_unlock(call.b, call.ov.lock)
+        what = "spinlock_t" if self.kind == "spin" else "struct mutex"
+        call.declare(call.ov.lock, f"{what} in struct ovl_fs (1: held)", False)
+        if self.kind == "spin":
+            kernel.spin_lock(call.b, call.ov.lock)
+            body()
+            kernel.spin_unlock(call.b, call.ov.lock)
+        else:
+            kernel.mutex_lock(call.b, call.ov.lock)
+            body()
+            kernel.mutex_unlock(call.b, call.ov.lock)
+
+
+class WideCounter(Discipline):
+    """A 64-bit ``errseq_t`` (12 errno bits, SEEN, a 51-bit counter) and no lock: the counter
+    cannot wrap in any run a machine will see.  The world's ``counter_bits`` is raised to 51
+    (kept if already wider); everything else is unchanged, so what this buys over ``none``
+    is exactly what wrap-around costs."""
+
+    name = "wide-counter"
+    summary = "no lock, 64-bit errseq_t: counter_bits raised to 51 (cannot wrap in practice)"
+    bits = 51
+
+    def world_params(self, p: WorldParams) -> WorldParams:
+        return dataclasses.replace(p, counter_bits=max(p.counter_bits, self.bits))
 
 
 SCHEMES: dict[str, Scheme] = {}
@@ -176,6 +219,10 @@ def register_discipline(d: Discipline) -> Discipline:
 
 register_discipline(NoLock())
 register_discipline(SpinLock())
+register_discipline(SpinLock("mutex", kind="mutex"))
+register_discipline(SpinLock("spinlock-read-u", scope="read-u"))
+register_discipline(SpinLock("mutex-read-u", scope="read-u", kind="mutex"))
+register_discipline(WideCounter())
 
 
 def load_catalogue() -> None:

@@ -77,7 +77,9 @@ class _Decls:
 
 
 def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World:
-    """Assemble the world for ``scheme`` under ``discipline`` within the bounds ``p``."""
+    """Assemble the world for ``scheme`` under ``discipline`` within the bounds ``p`` (as the
+    discipline adjusts them: ``Discipline.world_params``)."""
+    p = discipline.world_params(p)
     L = ErrseqLayout(p.counter_bits, mustinc=scheme.mustinc)
     shared = _Decls()
     shared.declare("U", "upper_sb->s_wb_err", True)

@@ -20,7 +20,8 @@ def syscall_line(trace: Trace, prop: str) -> str:
     return "syscalls: " + " ; ".join(calls) + f"  # {prop}"
 
 
-def _action(step) -> str:
+def action_text(step) -> str:
+    """A step's action with its call begin, error and return notes."""
     text = step.action
     begin = [n for n in step.notes if n.endswith("{")]
     end = [n for n in step.notes if n.startswith("}")]
@@ -53,7 +54,7 @@ def render_trace(trace: Trace, prop: str, words: list[str] | None = None) -> str
         head += f"  {h:<{w}}"
     lines.append(head.rstrip())
     for s in trace.steps:
-        chunks = textwrap.wrap(_action(s), ACTION_WIDTH, subsequent_indent="  ") or [""]
+        chunks = textwrap.wrap(action_text(s), ACTION_WIDTH, subsequent_indent="  ") or [""]
         row = f"{s.index:>3}  {s.actor:<{actor_w}}  {chunks[0]:<{ACTION_WIDTH}}"
         for w, width in zip(words, widths, strict=True):
             row += f"  {s.state[w]:<{width}}"

@@ -53,19 +53,60 @@ class Trace:
     reason: str  # the broken promise, named at the last step
     prologue: tuple[str, ...] = ()
     pending: tuple[str, ...] = ()  # syscalls begun and not returned when the trace ends
+    initial: dict[str, str] = field(default_factory=dict)  # shared words before step 1
 
     def __len__(self) -> int:
         return len(self.schedule)
 
+    @property
+    def switches(self) -> int:
+        """Context switches: steps whose actor differs from the previous step's."""
+        return sum(1 for a, b in zip(self.schedule, self.schedule[1:], strict=False) if a != b)
+
     def to_json(self) -> dict[str, Any]:
         return {"schedule": list(self.schedule), "steps": [s.to_json() for s in self.steps],
                 "reason": self.reason, "prologue": list(self.prologue),
-                "pending": list(self.pending)}
+                "pending": list(self.pending), "initial": dict(self.initial)}
 
     @staticmethod
     def from_json(d: dict[str, Any]) -> Trace:
         return Trace(tuple(d["schedule"]), tuple(TraceStep.from_json(s) for s in d["steps"]),
-                     d["reason"], tuple(d.get("prologue", ())), tuple(d.get("pending", ())))
+                     d["reason"], tuple(d.get("prologue", ())), tuple(d.get("pending", ())),
+                     dict(d.get("initial", {})))
+
+
+TRACE_FORMAT, TRACE_VERSION = "syncfs-mc-trace", 1
+
+
+@dataclass(frozen=True)
+class TraceReport:
+    """One counterexample with what it is a counterexample of: the document ``syncfs-mc
+    trace --format json`` prints (schema: ``reports/trace.schema.json``).  Its JSON is the
+    trace's own fields plus these, so ``Trace.from_json`` reads it directly."""
+
+    scheme: str
+    lock: str
+    scenario: str
+    prop: str
+    params: dict[str, Any]
+    trace: Trace
+    key: str  # the replay key (``specs.replaykey``)
+    by_design: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"format": TRACE_FORMAT, "version": TRACE_VERSION, "scheme": self.scheme,
+                "lock": self.lock, "scenario": self.scenario, "property": self.prop,
+                "params": dict(self.params), "by_design": self.by_design,
+                "replay_key": self.key, "length": len(self.trace),
+                "switches": self.trace.switches, **self.trace.to_json()}
+
+    @staticmethod
+    def from_json(d: dict[str, Any]) -> TraceReport:
+        if d.get("format") != TRACE_FORMAT or d.get("version") != TRACE_VERSION:
+            raise ValueError(f"not a {TRACE_FORMAT} v{TRACE_VERSION} document")
+        return TraceReport(d["scheme"], d["lock"], d["scenario"], d["property"],
+                           dict(d["params"]), Trace.from_json(d), d["replay_key"],
+                           d["by_design"])
 
 
 @dataclass(frozen=True)
@@ -82,6 +123,10 @@ class Stats:
         return {"states": self.states, "transitions": self.transitions,
                 "max_depth": self.max_depth, "seconds": round(self.seconds, 3),
                 "peak_mib": round(self.peak_mib, 1)}
+
+    @staticmethod
+    def from_json(d: dict[str, Any]) -> Stats:
+        return Stats(d["states"], d["transitions"], d["max_depth"], d["seconds"], d["peak_mib"])
 
 
 @dataclass(frozen=True)
@@ -124,6 +169,23 @@ class PropertyResult:
             "engines": {o.engine: o.to_json() for o in self.others} if self.others else None,
         }
 
+    def to_record(self) -> dict[str, Any]:
+        """Like :meth:`to_json`, with the whole trace (prologue, pending, reason) kept, so
+        that :meth:`from_record` gives the same object back."""
+        d = self.to_json()
+        d["trace"] = self.trace.to_json() if self.trace is not None else None
+        d["engines"] = [o.to_record() for o in self.others]
+        return d
+
+    @staticmethod
+    def from_record(d: dict[str, Any]) -> PropertyResult:
+        stats = Stats(d["states"], d["transitions"], d["max_depth"], d["seconds"],
+                      d["peak_mib"])
+        trace = Trace.from_json(d["trace"]) if d.get("trace") is not None else None
+        return PropertyResult(d["property"], Verdict(d["verdict"]), d["reason"], stats, trace,
+                              d["by_design"], d["engine"], d["proof"], d["depth"],
+                              tuple(PropertyResult.from_record(o) for o in d["engines"] or ()))
+
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -140,3 +202,75 @@ class CheckResult:
         return {"scheme": self.scheme, "lock": self.lock, "scenario": self.scenario,
                 "engine": self.engine, "params": dict(self.params),
                 "results": [r.to_json() for r in self.results]}
+
+    def to_record(self) -> dict[str, Any]:
+        """Lossless JSON (see :meth:`PropertyResult.to_record`)."""
+        d = self.to_json()
+        d["results"] = [r.to_record() for r in self.results]
+        return d
+
+    @staticmethod
+    def from_record(d: dict[str, Any]) -> CheckResult:
+        return CheckResult(d["scheme"], d["lock"], d["scenario"], d["engine"], dict(d["params"]),
+                           tuple(PropertyResult.from_record(r) for r in d["results"]))
+
+    def result(self, prop: str) -> PropertyResult | None:
+        for r in self.results:
+            if r.prop == prop:
+                return r
+        return None
+
+
+@dataclass(frozen=True)
+class Difference:
+    """What a discipline buys: one property on which two variants of the same scheme, in the
+    same scenario, differing only in discipline, disagree.  ``broken`` is the discipline the
+    trace breaks (its shortest counterexample); under ``kept`` the property holds
+    (``kept_states`` states; ``kept_length`` is reserved for a kept variant that breaks only
+    later, which :func:`checks.compare.differences` does not report)."""
+
+    scheme: str
+    scenario: str
+    prop: str
+    broken: str  # discipline whose shortest counterexample is ``trace``
+    kept: str  # discipline on which the property holds, or breaks only later
+    trace: Trace
+    kept_verdict: Verdict
+    kept_length: int | None = None
+    kept_states: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"scheme": self.scheme, "scenario": self.scenario, "property": self.prop,
+                "broken": self.broken, "kept": self.kept, "trace": self.trace.to_json(),
+                "kept_verdict": self.kept_verdict.value, "kept_length": self.kept_length,
+                "kept_states": self.kept_states}
+
+    @staticmethod
+    def from_json(d: dict[str, Any]) -> Difference:
+        return Difference(d["scheme"], d["scenario"], d["property"], d["broken"], d["kept"],
+                          Trace.from_json(d["trace"]), Verdict(d["kept_verdict"]),
+                          d["kept_length"], d["kept_states"])
+
+
+@dataclass(frozen=True)
+class CompareResult:
+    """A matrix: one :class:`CheckResult` per variant x scenario, in the order asked for,
+    and what each discipline buys over its siblings."""
+
+    properties: tuple[str, ...]
+    cells: tuple[CheckResult, ...]
+    differences: tuple[Difference, ...] = ()
+    scenarios: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> params
+
+    def to_json(self) -> dict[str, Any]:
+        return {"properties": list(self.properties),
+                "scenarios": {k: dict(v) for k, v in self.scenarios.items()},
+                "cells": [c.to_record() for c in self.cells],
+                "differences": [d.to_json() for d in self.differences]}
+
+    @staticmethod
+    def from_json(d: dict[str, Any]) -> CompareResult:
+        return CompareResult(tuple(d["properties"]),
+                             tuple(CheckResult.from_record(c) for c in d["cells"]),
+                             tuple(Difference.from_json(x) for x in d["differences"]),
+                             {k: dict(v) for k, v in d["scenarios"].items()})

@@ -94,3 +94,11 @@ def test_list_names_the_catalogue(capsys) -> None:
     for name in ("copy-naive", "copy-counter", "cursor", "upper-cursor", "mustinc", "volatile",
                  "volatile-6.12", "spinlock", "backward", "two-overlays", "stress"):
         assert name in out
+
+
+def test_params_show_the_bounds_the_discipline_built() -> None:
+    code, out, _ = run("check", "copy-counter", "--lock", "wide-counter", "--scenario", "wrap",
+                       "--property", "wrap", "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["params"]["counter_bits"] == 51
+    assert doc["results"][0]["verdict"] == "holds"

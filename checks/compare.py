@@ -1,0 +1,97 @@
+"""Compare variants side by side: every scheme x discipline x scenario, every property.
+
+Each (variant, scenario, property) is one job for the explicit engine; the jobs run in a
+process pool across the machine's cores and their results are put back in the order asked for,
+so the matrix never depends on which job finished first.  Then, for each pair of variants that
+differ only in discipline, :func:`differences` names the shortest trace that breaks one and not
+the other: what the lock buys.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from itertools import combinations
+
+from checks.runner import Budget, check_property
+from model.world import WorldParams
+from specs.results import CheckResult, CompareResult, Difference, PropertyResult, Verdict
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One row of the matrix: a variant in a scenario with its bounds."""
+
+    scheme: str
+    lock: str
+    scenario: str
+    params: WorldParams
+
+
+def _job(args: tuple[Cell, str, Budget]) -> PropertyResult:
+    cell, prop, budget = args
+    return check_property(cell.scheme, cell.lock, cell.params, prop, budget=budget)
+
+
+def run(cells: Sequence[Cell], props: Sequence[str], budget: Budget | None = None,
+        jobs: int | None = None, progress: Callable[[int, int], None] | None = None
+        ) -> CompareResult:
+    """Check every property of every cell; ``jobs`` worker processes (default: one per core;
+    1: in this process).  ``progress(done, total)`` is called as jobs finish."""
+    budget = budget or Budget()
+    work = [(c, p, budget) for c in cells for p in props]
+    jobs = jobs or os.cpu_count() or 1
+    results: list[PropertyResult | None] = [None] * len(work)
+    if jobs == 1 or len(work) == 1:
+        for i, w in enumerate(work):
+            results[i] = _job(w)
+            if progress:
+                progress(i + 1, len(work))
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
+            futures = {pool.submit(_job, w): i for i, w in enumerate(work)}
+            for done, fut in enumerate(as_completed(futures), start=1):
+                results[futures[fut]] = fut.result()
+                if progress:
+                    progress(done, len(work))
+    checks = []
+    n = len(props)
+    for k, c in enumerate(cells):
+        rs = tuple(r for r in results[k * n:(k + 1) * n] if r is not None)
+        checks.append(CheckResult(c.scheme, c.lock, c.scenario, "explicit", c.params.as_dict(),
+                                  rs))
+    scenarios = {c.scenario: c.params.as_dict() for c in cells}
+    return CompareResult(tuple(props), tuple(checks), differences(checks), scenarios)
+
+
+def differences(checks: Sequence[CheckResult]) -> tuple[Difference, ...]:
+    """For every two checks of one scheme in one scenario with different disciplines, and
+    every property that one of them breaks and the other does not (it holds): the shortest
+    counterexample of the one that breaks it.  A longer shortest trace under a lock is not a
+    difference: it is usually the same interleaving plus the lock's own steps."""
+    out: list[Difference] = []
+    for a, b in combinations(checks, 2):
+        if (a.scheme, a.scenario, a.params) != (b.scheme, b.scenario, b.params) or \
+                a.lock == b.lock:
+            continue
+        for ra in a.results:
+            rb = b.result(ra.prop)
+            if rb is None:
+                continue
+            d = _differ(a, ra, b, rb) or _differ(b, rb, a, ra)
+            if d is not None:
+                out.append(d)
+    return tuple(out)
+
+
+def _differ(x: CheckResult, rx: PropertyResult, y: CheckResult, ry: PropertyResult
+            ) -> Difference | None:
+    """``x`` breaks the property and ``y`` does not: it holds there."""
+    if rx.verdict is not Verdict.VIOLATED or rx.trace is None:
+        return None
+    if ry.verdict is Verdict.HOLDS:
+        return Difference(x.scheme, x.scenario, rx.prop, x.lock, y.lock, rx.trace,
+                          ry.verdict, None, ry.stats.states)
+    return None

@@ -1,0 +1,210 @@
+"""The comparison matrix: variants x properties, as text (optionally coloured), Markdown,
+JSON and a self-contained HTML page, plus "what the discipline buys".
+
+Renders :class:`specs.results.CompareResult` only; it never runs a check.  Cells read
+``holds (N states)``, ``violated (k steps)``, ``by design (k steps)`` or ``unknown (why)``.
+Output is deterministic: rows in the order the result holds them, no timings unless asked.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+from reports.diagram import render_mermaid
+from reports.text import render_trace, syscall_line
+from specs.replaykey import key_for
+from specs.results import CheckResult, CompareResult, Difference, PropertyResult, Verdict
+from specs.scenarios import SCENARIOS
+
+_COLOURS = {"holds": "32", "violated": "31", "by design": "35", "unknown": "33"}
+
+
+def cell_text(r: PropertyResult | None) -> str:
+    """``holds (N states)`` / ``violated (k steps)`` / ``by design (k steps)`` /
+    ``unknown (why)``."""
+    if r is None:
+        return "-"
+    if r.verdict is Verdict.VIOLATED:
+        word = "by design" if r.by_design else "violated"
+        return f"{word} ({r.trace_length} steps)"
+    if r.verdict is Verdict.HOLDS:
+        return f"holds ({r.stats.states} states)"
+    return f"unknown ({r.reason})"
+
+
+def _kind(r: PropertyResult | None) -> str:
+    if r is None:
+        return ""
+    if r.verdict is Verdict.VIOLATED:
+        return "by design" if r.by_design else "violated"
+    return r.verdict.value
+
+
+def variant_name(c: CheckResult, with_scenario: bool) -> str:
+    name = f"{c.scheme} --lock {c.lock}"
+    return f"{name} --scenario {c.scenario}" if with_scenario else name
+
+
+def _many_scenarios(result: CompareResult) -> bool:
+    return len({c.scenario for c in result.cells}) > 1
+
+
+def _params_line(params: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in params.items())
+
+
+def _key(c: CheckResult, r: PropertyResult) -> str:
+    assert r.trace is not None
+    return str(key_for(c.scheme, c.lock, c.scenario, r.prop, c.params, r.trace.schedule))
+
+
+def _groups(result: CompareResult) -> list[tuple[Difference, list[Difference]]]:
+    """Differences sharing scheme, scenario, property and the breaking discipline (hence the
+    same trace), in first-seen order: one line names every discipline that keeps it."""
+    groups: dict[tuple[str, str, str, str], list[Difference]] = {}
+    for d in result.differences:
+        groups.setdefault((d.scheme, d.scenario, d.prop, d.broken), []).append(d)
+    return [(ds[0], ds) for ds in groups.values()]
+
+
+def _diff_line(d: Difference, same: list[Difference]) -> str:
+    kept = ", ".join(f"{x.kept} ({x.kept_states} states)" for x in same)
+    return (f"{d.scheme}, {d.scenario}, {d.prop}: breaks in {len(d.trace)} steps with "
+            f"--lock {d.broken}; holds with --lock {kept}")
+
+
+def _diff_key(result: CompareResult, d: Difference) -> str:
+    return str(key_for(d.scheme, d.broken, d.scenario, d.prop, result.scenarios[d.scenario],
+                       d.trace.schedule))
+
+
+def render_text(result: CompareResult, colour: bool = False, traces: bool = False) -> str:
+    """The matrix as an aligned table; ``colour``: ANSI colours (for a terminal)."""
+    many = _many_scenarios(result)
+    rows = [[variant_name(c, many)] + [cell_text(c.result(p)) for p in result.properties]
+            for c in result.cells]
+    kinds = [[""] + [_kind(c.result(p)) for p in result.properties] for c in result.cells]
+    head = ["variant"] + list(result.properties)
+    widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
+    out = []
+    for name, params in result.scenarios.items():
+        out.append(f"scenario {name}: {_params_line(params)}")
+    out.append("")
+    out.append("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)).rstrip())
+    for row, kind in zip(rows, kinds, strict=True):
+        cells = []
+        for text, k, w in zip(row, kind, widths, strict=True):
+            padded = text.ljust(w)
+            if colour and k in _COLOURS:
+                padded = f"\x1b[{_COLOURS[k]}m{text}\x1b[0m" + " " * (w - len(text))
+            cells.append(padded)
+        out.append("  ".join(cells).rstrip())
+    out.append("")
+    if result.differences:
+        out.append("What the discipline buys (same scheme and scenario, only the lock differs):")
+        for d, same in _groups(result):
+            out.append(f"  {_diff_line(d, same)}")
+            out.append(f"    {syscall_line(d.trace, d.prop)}")
+            out.append(f"    replay: syncfs-mc replay {_diff_key(result, d)}")
+    else:
+        out.append("What the discipline buys: no property differs between disciplines here.")
+    if traces:
+        for c in result.cells:
+            for r in c.results:
+                if r.trace is not None:
+                    out += ["", f"== {variant_name(c, many)}: {r.reason}", "",
+                            render_trace(r.trace, r.prop)]
+    return "\n".join(out)
+
+
+def render_markdown(result: CompareResult) -> str:
+    """The matrix as a GitHub-flavoured Markdown table, then what each discipline buys."""
+    many = _many_scenarios(result)
+    out = ["# syncfs-mc compare", ""]
+    for name, params in result.scenarios.items():
+        out.append(f"* scenario `{name}`: {_params_line(params)}")
+    out += ["", "| variant | " + " | ".join(result.properties) + " |",
+            "|---|" + "---|" * len(result.properties)]
+    for c in result.cells:
+        cells = []
+        for p in result.properties:
+            r = c.result(p)
+            t = cell_text(r)
+            cells.append(f"**{t}**" if _kind(r) == "violated" else t)
+        out.append(f"| `{variant_name(c, many)}` | " + " | ".join(cells) + " |")
+    out += ["", "## What the discipline buys", ""]
+    if not result.differences:
+        out.append("No property differs between disciplines here.")
+    for d, same in _groups(result):
+        out.append(f"* {_diff_line(d, same)}:  ")
+        out.append(f"  `{syscall_line(d.trace, d.prop)}`  ")
+        out.append(f"  replay: `syncfs-mc replay {_diff_key(result, d)}`")
+    return "\n".join(out) + "\n"
+
+
+def render_json(result: CompareResult) -> str:
+    """One JSON object (``CompareResult.to_json``), keys in a fixed order."""
+    return json.dumps(result.to_json(), indent=1)
+
+
+_CSS = """
+body { font-family: sans-serif; margin: 2em; color: #222; }
+table.matrix { border-collapse: collapse; }
+table.matrix th, table.matrix td { border: 1px solid #bbb; padding: 4px 8px; text-align: left; }
+td.holds { background: #e6f4e6; } td.violated { background: #fbe3e3; }
+td.by-design { background: #efe6f7; } td.unknown { background: #fdf5d8; }
+pre { background: #f6f6f6; padding: 8px; overflow-x: auto; font-size: 12px; }
+code { font-size: 12px; }
+"""
+
+
+def render_html(result: CompareResult) -> str:
+    """One self-contained page (no network): parameters, the matrix with each violating cell
+    linking to its trace table and its sequence diagram (Mermaid source), the differences."""
+    many = _many_scenarios(result)
+    e = html.escape
+    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+           "<title>syncfs-mc compare</title>", f"<style>{_CSS}</style></head><body>",
+           "<h1>syncfs-mc compare</h1>", "<h2>Scenarios</h2>", "<ul>"]
+    for name, params in result.scenarios.items():
+        doc = SCENARIOS[name][1] if name in SCENARIOS else ""
+        out.append(f"<li><b>{e(name)}</b>: {e(doc)}<br><code>{e(_params_line(params))}</code>"
+                   "</li>")
+    out += ["</ul>", "<h2>Matrix</h2>", '<table class="matrix"><tr><th>variant</th>']
+    out += [f"<th>{e(p)}</th>" for p in result.properties]
+    out.append("</tr>")
+    anchors: list[tuple[str, CheckResult, PropertyResult]] = []
+    for i, c in enumerate(result.cells):
+        out.append(f"<tr><th>{e(variant_name(c, many))}</th>")
+        for p in result.properties:
+            r = c.result(p)
+            kind = _kind(r).replace(" ", "-")
+            text = e(cell_text(r))
+            if r is not None and r.trace is not None:
+                anchor = f"t{i}-{p}"
+                anchors.append((anchor, c, r))
+                text = f'<a href="#{anchor}">{text}</a>'
+            out.append(f'<td class="{kind}">{text}</td>')
+        out.append("</tr>")
+    out += ["</table>", "<h2>What the discipline buys</h2>", "<ul>"]
+    if not result.differences:
+        out.append("<li>No property differs between disciplines here.</li>")
+    for d, same in _groups(result):
+        out.append(f"<li>{e(_diff_line(d, same))}<br><code>{e(syscall_line(d.trace, d.prop))}"
+                   f"</code><br>replay: <code>syncfs-mc replay {e(_diff_key(result, d))}</code>"
+                   "</li>")
+    out += ["</ul>", "<h2>Counterexamples</h2>"]
+    for anchor, c, r in anchors:
+        assert r.trace is not None
+        tag = " (outside the scheme's contract: by design)" if r.by_design else ""
+        out += [f'<section id="{anchor}">',
+                f"<h3>{e(variant_name(c, many))}: {e(r.prop)}</h3>",
+                f"<p>{e(r.reason)}{e(tag)}</p>",
+                f"<p>replay: <code>syncfs-mc replay {e(_key(c, r))}</code></p>",
+                f"<pre>{e(render_trace(r.trace, r.prop))}</pre>",
+                "<details><summary>sequence diagram (Mermaid)</summary>",
+                f'<pre class="mermaid">{e(render_mermaid(r.trace, r.prop))}</pre></details>',
+                "</section>"]
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"

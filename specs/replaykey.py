@@ -1,0 +1,115 @@
+"""Replay keys: one shell-safe token that names a counterexample exactly.
+
+``SCHEME/LOCK/SCENARIO/PROPERTY/OVERRIDES/SCHEDULE``, for example::
+
+    copy-naive/none/seed/double/-/P1,W,W,P1,P1,P1,P1,P1,P1,P1,P1
+    copy-counter/spinlock/race/lost/syncs=3+errors=EIO.ENOSPC/P1,W,W,...
+
+``OVERRIDES`` lists the bounds that differ from the scenario's preset (``-``: none), as
+``field=value`` joined by ``+``; errors are errno names joined by ``.``, switches ``0``/``1``.
+``SCHEDULE`` is the actor of each atomic step.  ``syncfs-mc replay KEY`` rebuilds the world
+from the first five fields and re-runs the schedule through the reference interpreter.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from model.errseq import ERRNO_NAMES, ERRNO_NUMBERS
+from model.world import WorldParams
+from specs.scenarios import SCENARIOS
+
+
+class BadKey(ValueError):
+    """A replay key that cannot be parsed; the message says which part is wrong."""
+
+
+@dataclass(frozen=True)
+class ReplayKey:
+    scheme: str
+    lock: str
+    scenario: str
+    prop: str
+    overrides: tuple[tuple[str, Any], ...]
+    schedule: tuple[str, ...]
+
+    def __str__(self) -> str:
+        over = "+".join(f"{k}={_fmt(v)}" for k, v in self.overrides) or "-"
+        return "/".join((self.scheme, self.lock, self.scenario, self.prop, over,
+                         ",".join(self.schedule)))
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, tuple):
+        return ".".join(ERRNO_NAMES.get(e, str(e)) for e in v)
+    return str(v)
+
+
+def overrides_of(scenario: str, params: WorldParams) -> tuple[tuple[str, Any], ...]:
+    """The fields of ``params`` that differ from ``scenario``'s preset, in field order."""
+    base = SCENARIOS[scenario][0] if scenario in SCENARIOS else WorldParams()
+    return tuple((f.name, getattr(params, f.name)) for f in dataclasses.fields(WorldParams)
+                 if getattr(params, f.name) != getattr(base, f.name))
+
+
+def make_key(scheme: str, lock: str, scenario: str, prop: str, params: WorldParams,
+             schedule: tuple[str, ...]) -> ReplayKey:
+    return ReplayKey(scheme, lock, scenario, prop, overrides_of(scenario, params),
+                     tuple(schedule))
+
+
+def parse_key(text: str) -> ReplayKey:
+    """The inverse of ``str(key)``; names are not checked against the catalogue here."""
+    parts = text.strip().split("/")
+    if len(parts) != 6:
+        raise BadKey(f"replay key has {len(parts)} '/'-separated fields, expected 6 "
+                        "(SCHEME/LOCK/SCENARIO/PROPERTY/OVERRIDES/SCHEDULE)")
+    scheme, lock, scenario, prop, over, sched = parts
+    types = {f.name: f.type for f in dataclasses.fields(WorldParams)}
+    overrides: list[tuple[str, Any]] = []
+    if over != "-":
+        for item in over.split("+"):
+            name, eq, value = item.partition("=")
+            if not eq or name not in types:
+                raise BadKey(f"replay key: bad override {item!r} (known fields: "
+                                f"{', '.join(types)})")
+            overrides.append((name, _parse_value(name, types[name], value)))
+    schedule = tuple(a for a in sched.split(",") if a)
+    if not schedule:
+        raise BadKey("replay key: empty schedule")
+    return ReplayKey(scheme, lock, scenario, prop, tuple(overrides), schedule)
+
+
+def _parse_value(name: str, typ: Any, value: str) -> Any:
+    t = str(typ)
+    try:
+        if "tuple" in t:
+            return tuple(ERRNO_NUMBERS[e] if e in ERRNO_NUMBERS else int(e)
+                         for e in value.split("."))
+        if "bool" in t:
+            if value not in ("0", "1"):
+                raise ValueError(value)
+            return value == "1"
+        if "int" in t:
+            return int(value)
+    except ValueError:
+        raise BadKey(f"replay key: bad value {value!r} for {name}") from None
+    return value
+
+
+def params_from_dict(d: dict[str, Any]) -> WorldParams:
+    """The inverse of ``WorldParams.as_dict`` (errors given by name)."""
+    p = dict(d)
+    p["errors"] = tuple(e if isinstance(e, int) else ERRNO_NUMBERS.get(e) or int(e[2:])
+                        for e in p["errors"])
+    return WorldParams(**p)
+
+
+def key_for(scheme: str, lock: str, scenario: str, prop: str, params: dict[str, Any],
+            schedule: tuple[str, ...]) -> ReplayKey:
+    """The key of a counterexample found with ``params`` given as ``WorldParams.as_dict``."""
+    return make_key(scheme, lock, scenario, prop, params_from_dict(params), schedule)
