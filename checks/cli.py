@@ -231,10 +231,13 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
     if max_memory is not None and engine == "smt":
         raise InputError("--max-memory bounds the explicit engine only; use --engine explicit "
                          "or both, or --max-seconds")
+    if open_first and scenario == "late-open":
+        raise InputError("--open-first conflicts with --scenario late-open, whose files are "
+                         "opened after the errors; pick one")
     out_path = check_output_path(output) if output is not None else None
     params = scenario_params(
         scenario, syncers=syncers, syncs=syncs, upper_syncers=upper_syncers,
-        upper_syncs=upper_syncs, errors=parse_errors(errors) if errors else None,
+        upper_syncs=upper_syncs, errors=parse_errors(errors) if errors is not None else None,
         counter_bits=counter_bits, overlays=overlays, threads_per_file=threads,
         sync_fs_errors=sync_fs_errors, flock=True if flock else None,
         open_at="first" if open_first else None)
