@@ -12,10 +12,12 @@ import contextlib
 import dataclasses
 import difflib
 import json
+import math
 import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import click
 
@@ -47,6 +49,8 @@ EXIT_OK, EXIT_VIOLATED, EXIT_USAGE, EXIT_BUG, EXIT_UNKNOWN = 0, 1, 2, 3, 4
 MAX_ACTORS = 8
 MAX_SYNCS = 6
 MAX_ERRORS = 8
+#: --max-memory ceiling (MiB): 1 TiB; anything above it is a typo, not a budget
+MAX_MEMORY_MIB = 1 << 20
 
 
 class InputError(click.UsageError):
@@ -114,6 +118,38 @@ def scenario_params(scenario: str, **over: object) -> WorldParams:
     return p
 
 
+def check_output_path(path: str) -> Path:
+    """Fail early (exit 2) when ``--output`` cannot be written, before any search runs."""
+    p = Path(path)
+    if not path or path.endswith(os.sep) or p.is_dir():
+        raise InputError(f"--output {path!r} is a directory; name a file")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(f"--output {path!r}: directory {str(parent)!r} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(f"--output {path!r}: directory {str(parent)!r} is not writable")
+    if p.exists() and not os.access(p, os.W_OK):
+        raise InputError(f"--output {path!r}: the file exists and is not writable")
+    return p
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file next to ``path``, flush it to disk, then rename it
+    over ``path``: a reader (or an interrupted run) sees the old file or the whole new one,
+    never a truncated report.  The temporary file is removed on any failure."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
 def _exit_code(result: CheckResult) -> int:
     if any(r.verdict is Verdict.VIOLATED and not r.by_design for r in result.results):
         return EXIT_VIOLATED
@@ -152,7 +188,7 @@ def bounds_from(scenario: str, flock: bool, syncers: int | None, syncs: int | No
         _pick("--sync-fs-errors value", sync_fs_errors, list(SYNC_FS_ERRORS))
     return scenario_params(
         scenario, syncers=syncers, syncs=syncs, upper_syncers=upper_syncers,
-        upper_syncs=upper_syncs, errors=parse_errors(errors) if errors else None,
+        upper_syncs=upper_syncs, errors=parse_errors(errors) if errors is not None else None,
         counter_bits=counter_bits, overlays=overlays, threads_per_file=threads,
         sync_fs_errors=sync_fs_errors, flock=True if flock else None,
         open_at="first" if open_first else None)
@@ -171,6 +207,8 @@ def _limits(max_states: int | None, max_seconds: float | None) -> None:
         raise InputError(f"--max-states must be positive, got {max_states}")
     if max_seconds is not None and max_seconds <= 0:
         raise InputError(f"--max-seconds must be positive, got {max_seconds}")
+    if max_seconds is not None and not math.isfinite(max_seconds):
+        raise InputError(f"--max-seconds must be a finite number, got {max_seconds}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -215,13 +253,20 @@ def list_cmd() -> None:
 @click.option("--max-depth", type=int, help="smt: give up (unknown) past this depth [200]")
 @click.option("--no-symmetry", is_flag=True,
               help="explicit: store every state, not one per permutation of identical actors")
+@click.option("--max-memory", type=int, metavar="MIB",
+              help="explicit: give up (unknown) when the process holds more than MIB MiB")
+@click.option("--no-timings", is_flag=True,
+              help="leave out seconds and memory: the output is the same on every run")
+@click.option("--output", metavar="FILE",
+              help="write the report to FILE (atomically: temporary file, then rename)")
 def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[str, ...],
               as_json: bool, engine: str, syncers: int | None, syncs: int | None,
               upper_syncers: int | None, upper_syncs: int | None, errors: str | None,
               counter_bits: int | None, overlays: int | None, threads: int | None,
               sync_fs_errors: str | None, open_first: bool, max_states: int | None,
               max_seconds: float | None, max_depth: int | None, minimize: str,
-              no_symmetry: bool) -> None:
+              no_symmetry: bool, max_memory: int | None, no_timings: bool,
+              output: str | None) -> None:
     """Check SCHEME: a verdict per property, the shortest trace for each violation."""
     scheme = _pick("scheme", scheme, list(SCHEMES))
     lock = _pick("discipline", lock, list(DISCIPLINES))
@@ -229,23 +274,43 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
     _limits(max_states, max_seconds)
     engine = _pick("engine", engine, list(ENGINES))
     _bounded("--max-depth", max_depth, 1, 10_000, "transitions unrolled by the SMT engine")
+    _bounded("--max-memory", max_memory, 1, MAX_MEMORY_MIB, "MiB of resident memory")
+    if max_depth is not None and engine == "explicit":
+        raise InputError("--max-depth bounds the smt engine only; add --engine smt or both, "
+                         "or use --max-states")
+    if max_memory is not None and engine == "smt":
+        raise InputError("--max-memory bounds the explicit engine only; use --engine explicit "
+                         "or both, or --max-seconds")
+    if open_first and scenario == "late-open":
+        raise InputError("--open-first conflicts with --scenario late-open, whose files are "
+                         "opened after the errors; pick one")
+    out_path = check_output_path(output) if output is not None else None
     params = bounds_from(scenario, flock, syncers, syncs, upper_syncers, upper_syncs, errors,
                          counter_bits, overlays, threads, sync_fs_errors, open_first)
     minimize = _pick("--minimize value", minimize, list(MINIMIZE))
     if minimize != "steps" and engine != "explicit":
         raise InputError("--minimize preemptions needs --engine explicit")
     budget = Budget(max_states, max_seconds, max_depth or 200, minimize,
-                    symmetry=not no_symmetry)
+                    symmetry=not no_symmetry,
+                    max_mib=float(max_memory) if max_memory is not None else None)
     try:
         result = run_check(scheme, lock, scenario, params, chosen or None,
                            engine=engine, budget=budget)
     except (EngineDisagreement, ReplayError) as e:
         click.echo(f"syncfs-mc: BUG: {e}", err=True)
         sys.exit(EXIT_BUG)
+    timings = not no_timings
     if as_json:
-        click.echo(json.dumps(result.to_json(), indent=2, sort_keys=False))
+        text = json.dumps(result.to_json(timings), indent=2, sort_keys=False)
     else:
-        click.echo(render_check(result))
+        text = render_check(result, timings=timings)
+    if out_path is None:
+        click.echo(text)
+    else:
+        try:
+            write_atomically(out_path, text + "\n")
+        except OSError as e:
+            raise InputError(f"--output {output!r}: {e.strerror or e}") from None
     sys.exit(_exit_code(result))
 
 

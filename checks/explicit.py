@@ -36,6 +36,11 @@ class Limits:
 
     max_states: int | None = None
     max_seconds: float | None = None
+    max_mib: float | None = None  # resident memory of the whole process, in MiB
+
+
+#: how many new states between two looks at the process's memory (reading it costs a syscall)
+MEMORY_CHECK_EVERY = 2048
 
 
 @dataclass(frozen=True)
@@ -215,6 +220,16 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def current_mib() -> float:
+    """The process's resident memory now (Linux ``/proc/self/statm``), else its peak."""
+    try:
+        with open("/proc/self/statm") as f:
+            pages = int(f.read().split()[1])
+        return pages * resource.getpagesize() / (1024.0 * 1024.0)
+    except (OSError, ValueError, IndexError):
+        return _peak_mib()
+
+
 def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
            twin: CompiledWorld | None = None, symmetry: bool = True) -> Outcome:
     """Breadth-first search for a step that violates ``prop`` (or, for ``deadlock``, a state
@@ -285,6 +300,8 @@ def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
     frontier = [start]
     depth = 0
     transitions = 0
+    next_memory_check = 0  # the first look is at the first state: a limit below the
+    # memory the process already holds is hit at once, never missed on a small world
 
     def schedule(last: int, final_bad: bool) -> tuple[str, ...]:
         """Re-simulate the canonical path ending in ``last`` from the concrete initial state
@@ -336,6 +353,14 @@ def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
                 return Outcome(Verdict.UNKNOWN, None,
                                f"state limit {limits.max_states} reached at depth {depth}",
                                stats())
+            if limits.max_mib is not None and len(parent) >= next_memory_check:
+                next_memory_check = len(parent) + MEMORY_CHECK_EVERY
+                mib = current_mib()
+                if mib > limits.max_mib:
+                    return Outcome(Verdict.UNKNOWN, None,
+                                   f"memory limit {limits.max_mib:g} MiB reached ({mib:.0f} MiB "
+                                   f"resident) at depth {depth} with {len(parent)} states",
+                                   stats())
         if limits.max_seconds is not None and time.perf_counter() - t0 > limits.max_seconds:
             return Outcome(Verdict.UNKNOWN, None,
                            f"time limit {limits.max_seconds:g}s reached at depth {depth}",

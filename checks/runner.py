@@ -30,7 +30,7 @@ class EngineDisagreement(RuntimeError):
 
 @dataclasses.dataclass(frozen=True)
 class Budget:
-    """Limits for one property: states (explicit), seconds (both), depth (SMT)."""
+    """Limits for one property: states and memory (explicit), seconds (both), depth (SMT)."""
 
     max_states: int | None = None
     max_seconds: float | None = None
@@ -39,6 +39,7 @@ class Budget:
     #: "preemptions" (among the shortest, one with the fewest context switches)
     minimize: str = "steps"
     symmetry: bool = True  # explicit: one representative per permutation of identical actors
+    max_mib: float | None = None
 
 
 def instrumented(world: World, prop: str) -> World:
@@ -66,7 +67,7 @@ def _explicit(scheme: str, lock: str, params: WorldParams, prop: str, budget: Bu
               ) -> PropertyResult:
     world, twin_world = _worlds(scheme, lock, params, prop)
     twin = explicit.compile_world(twin_world) if twin_world is not None else None
-    limits = explicit.Limits(budget.max_states, budget.max_seconds)
+    limits = explicit.Limits(budget.max_states, budget.max_seconds, budget.max_mib)
     cw = explicit.compile_world(world)
     if budget.minimize == "preemptions":
         out = explicit.search_fewest_switches(cw, prop, limits, twin)
@@ -126,7 +127,7 @@ def check_property(scheme: str, lock: str, params: WorldParams, prop: str,
     """Decide one property; a violation comes back replayed by the reference interpreter."""
     if budget is None:
         limits = limits or explicit.Limits()
-        budget = Budget(limits.max_states, limits.max_seconds)
+        budget = Budget(limits.max_states, limits.max_seconds, max_mib=limits.max_mib)
     run = {"explicit": _explicit, "smt": _smt, "both": _both}[engine]
     return run(scheme, lock, params, prop, budget)
 

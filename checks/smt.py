@@ -244,7 +244,24 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
     def stats(depth: int) -> Stats:
         return Stats(0, 0, depth, time.perf_counter() - t0, _peak_mib())
 
-    def decode(model: z3.ModelRef, depth: int) -> tuple[str, ...]:
+    def decode(goal: Any, depth: int) -> tuple[str, ...]:
+        """The lexicographically least violating schedule of this length (by actor order).
+
+        z3's model is whichever one its search met first, and that depends on more than the
+        query (its results moved with ``PYTHONHASHSEED``).  Fixing each selector in turn to
+        the least actor that still admits a violation makes the trace a function of the world
+        alone, so the same command always prints the same counterexample.
+        """
+        model = solver.model()
+        fixed: list[Any] = []
+        for k in range(depth):
+            best = model.eval(sel[k], model_completion=True).as_long()
+            for a in range(best):
+                pin = sel[k] == a
+                if solver.check(goal, *fixed, pin) == z3.sat:
+                    model, best = solver.model(), a
+                    break
+            fixed.append(sel[k] == best)
         return tuple(names[model.eval(sel[k], model_completion=True).as_long()]
                      for k in range(depth))
 
@@ -279,7 +296,7 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
             solver.set("timeout", max(1, int(left * 1000)))
         r = solver.check(goal)
         if r == z3.sat:
-            return SmtOutcome(Verdict.VIOLATED, decode(solver.model(), k + 1), prop,
+            return SmtOutcome(Verdict.VIOLATED, decode(goal, k + 1), prop,
                               stats(k + 1), k + 1)
         if r == z3.unknown:
             why = solver.reason_unknown()

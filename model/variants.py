@@ -105,6 +105,9 @@ class Scheme:
     by_design: ClassVar[frozenset[str]] = frozenset()
     #: the overlay's private fields: (field, meaning, holds an errseq word)
     ofs_fields: ClassVar[tuple[tuple[str, str, bool], ...]] = ()
+    #: the declared bound: steps one syncfs call takes when no other actor interferes
+    #: (checked at registration; a call that runs longer alone is taken to loop forever)
+    max_call_steps: ClassVar[int] = 64
 
     def mount(self, ov: OverlayCtx, b: ProgramBuilder) -> None:
         """Steps of ``ovl_fill_super`` that touch the words (run once, before anything else)."""
@@ -202,27 +205,44 @@ DISCIPLINES: dict[str, Discipline] = {}
 
 
 def register_scheme(cls: type[Scheme]) -> type[Scheme]:
-    """Class decorator: add a scheme to the catalogue under ``cls.name``."""
+    """Class decorator: add a scheme to the catalogue under ``cls.name``.
+
+    The scheme is first built into small probe worlds under every registered discipline and
+    checked (``model.validate``): undeclared variables, missing labels, locks left held,
+    calls that do not finish within ``max_call_steps``.  A malformed scheme raises
+    ``model.validate.VariantError`` here, and is not registered.
+    """
+    from model.validate import validate_scheme  # model.world imports this module
+
     if not cls.name or cls.name in SCHEMES:
         raise ValueError(f"scheme name {cls.name!r} is empty or already registered")
-    SCHEMES[cls.name] = cls()
+    scheme = cls()
+    validate_scheme(scheme, DISCIPLINES.values())
+    SCHEMES[cls.name] = scheme
     return cls
 
 
-def register_discipline(d: Discipline) -> Discipline:
-    """Add a discipline instance to the catalogue under ``d.name``."""
+def register_discipline(d: Discipline, validate: bool = True) -> Discipline:
+    """Add a discipline instance to the catalogue under ``d.name``, after checking it around
+    a probe scheme (``model.validate``; raises ``VariantError`` if it is malformed)."""
     if not d.name or d.name in DISCIPLINES:
         raise ValueError(f"discipline name {d.name!r} is empty or already registered")
+    if validate:
+        from model.validate import validate_discipline
+
+        validate_discipline(d)
     DISCIPLINES[d.name] = d
     return d
 
 
-register_discipline(NoLock())
-register_discipline(SpinLock())
-register_discipline(SpinLock("mutex", kind="mutex"))
-register_discipline(SpinLock("spinlock-read-u", scope="read-u"))
-register_discipline(SpinLock("mutex-read-u", scope="read-u", kind="mutex"))
-register_discipline(WideCounter())
+# The built-ins are checked with every scheme of the catalogue as it registers (this module
+# cannot build a world while it is being imported).
+register_discipline(NoLock(), validate=False)
+register_discipline(SpinLock(), validate=False)
+register_discipline(SpinLock("mutex", kind="mutex"), validate=False)
+register_discipline(SpinLock("spinlock-read-u", scope="read-u"), validate=False)
+register_discipline(SpinLock("mutex-read-u", scope="read-u", kind="mutex"), validate=False)
+register_discipline(WideCounter(), validate=False)
 
 
 def load_catalogue() -> None:

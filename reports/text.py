@@ -77,8 +77,9 @@ def verdict_cell(r: PropertyResult) -> str:
     return f"unknown ({r.reason})"
 
 
-def render_check(result: CheckResult, show_traces: bool = True) -> str:
-    """Verdict line per property, then each violation's trace."""
+def render_check(result: CheckResult, show_traces: bool = True, timings: bool = True) -> str:
+    """Verdict line per property, then each violation's trace (``timings=False``: without
+    the seconds and MiB columns, so that two runs print the same bytes)."""
     p = result.params
     out = [
         f"syncfs-mc: {result.scheme} --lock {result.lock} --scenario {result.scenario} "
@@ -93,8 +94,8 @@ def render_check(result: CheckResult, show_traces: bool = True) -> str:
             else:
                 cost = f"{x.stats.states:>9} states {x.stats.transitions:>10} transitions"
             tag = f" [{x.engine}]" if r.others else ""
-            line = (f"  {r.prop:<9} {verdict_cell(x):<34} {cost}  {x.stats.seconds:7.2f}s "
-                    f"{x.stats.peak_mib:6.0f} MiB{tag}")
+            clock = f"  {x.stats.seconds:7.2f}s {x.stats.peak_mib:6.0f} MiB" if timings else ""
+            line = f"  {r.prop:<9} {verdict_cell(x):<34} {cost}{clock}{tag}"
             out.append(line.rstrip())
     for r in result.results:
         if show_traces and r.trace is not None:

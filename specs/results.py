@@ -148,8 +148,10 @@ class PropertyResult:
     def trace_length(self) -> int | None:
         return len(self.trace) if self.trace is not None else None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
+    def to_json(self, timings: bool = True) -> dict[str, Any]:
+        """``timings=False`` leaves out ``seconds`` and ``peak_mib``: what remains is the same
+        on every run of the same command (the determinism tests compare it byte for byte)."""
+        out = {
             "property": self.prop,
             "verdict": self.verdict.value,
             "reason": self.reason,
@@ -166,8 +168,12 @@ class PropertyResult:
             "engine": self.engine,
             "proof": self.proof,
             "depth": self.depth,
-            "engines": {o.engine: o.to_json() for o in self.others} if self.others else None,
+            "engines": ({o.engine: o.to_json(timings) for o in self.others} if self.others
+                        else None),
         }
+        if not timings:
+            del out["seconds"], out["peak_mib"]
+        return out
 
     def to_record(self) -> dict[str, Any]:
         """Like :meth:`to_json`, with the whole trace (prologue, pending, reason) kept, so
@@ -198,10 +204,10 @@ class CheckResult:
     params: dict[str, Any]
     results: tuple[PropertyResult, ...] = field(default_factory=tuple)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, timings: bool = True) -> dict[str, Any]:
         return {"scheme": self.scheme, "lock": self.lock, "scenario": self.scenario,
                 "engine": self.engine, "params": dict(self.params),
-                "results": [r.to_json() for r in self.results]}
+                "results": [r.to_json(timings) for r in self.results]}
 
     def to_record(self) -> dict[str, Any]:
         """Lossless JSON (see :meth:`PropertyResult.to_record`)."""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from checks.cli import main
 
@@ -78,6 +82,9 @@ def test_overrides_reach_the_world() -> None:
     (["check", "none", "--overlays", "3", "--syncers", "2"], "needs at least as many"),
     (["check", "none", "--bogus"], "No such option"),
     (["check", "none", "--syncers", "x"], "not a valid integer"),
+    (["check", "none", "--errors", ""], "--errors: empty entry"),
+    (["check", "none", "--open-first", "--scenario", "late-open"], "conflicts with"),
+    (["check", "none", "--max-seconds", "1e400"], "finite"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args: list[str], needle: str, capsys) -> None:
     assert main(args) == 2
@@ -102,3 +109,98 @@ def test_params_show_the_bounds_the_discipline_built() -> None:
     doc = json.loads(out)
     assert code == 0 and doc["params"]["counter_bits"] == 51
     assert doc["results"][0]["verdict"] == "holds"
+
+
+# -- random argument lists ---------------------------------------------------------------------
+
+_OPTIONS = ["--lock", "--scenario", "--property", "--engine", "--syncers", "--syncs",
+            "--upper-syncers", "--upper-syncs", "--errors", "--counter-bits", "--overlays",
+            "--threads", "--sync-fs-errors", "--max-states", "--max-seconds", "--max-depth",
+            "--max-memory"]
+_FLAGS = ["--flock", "--json", "--open-first", "--no-timings", "--bogus", "-h"]
+_WORDS = ["check", "list", "none", "cursor", "copy-naive", "mustinc", "volatile-6.12",
+          "spinlock", "mutex", "seed", "race", "stress", "wrap", "lost", "double,unseen",
+          "deadlock", "explicit", "smt", "both", "EIO", "EIO,ENOSPC", "-5", "4096", "E#12",
+          "returned", "ignored", "--output=/nonexistent-dir/report", "", " ", "--", "-",
+          "nan", "inf", "1e9", "0", "1", "2", "3", "-1", "99999999999999999999"]
+
+
+@st.composite
+def _argv(draw: st.DrawFn) -> list[str]:
+    token = st.one_of(
+        st.sampled_from(_OPTIONS + _FLAGS + _WORDS),
+        st.integers(-10**12, 10**12).map(str),
+        st.floats(allow_nan=True, allow_infinity=True).map(repr),
+        st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                max_size=12),
+    )
+    head = draw(st.sampled_from([[], ["check"], ["check", "none"], ["list"]]))
+    return head + draw(st.lists(token, max_size=8))
+
+
+@settings(max_examples=120, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(_argv())
+def test_random_arguments_never_crash(argv: list[str]) -> None:
+    """Whatever the arguments: a documented exit code; on a usage error exactly one line on
+    stderr and no traceback.  Every run is bounded (the limits come last, so they win)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv + ["--max-states", "300", "--max-seconds", "2"]
+                    if argv[:1] == ["check"] else argv)
+    assert code in {0, 1, 2, 4}, (argv, code, err.getvalue())
+    assert "Traceback" not in err.getvalue()
+    if code == 2:
+        lines = err.getvalue().strip().splitlines()
+        assert len(lines) == 1 or out.getvalue().startswith("Usage:"), (argv, err.getvalue())
+
+
+_VALUES = {
+    "--lock": st.sampled_from(["none", "spinlock", "mutex"]),
+    "--scenario": st.sampled_from(["seed", "race", "wrap", "shared-fd", "late-open",
+                                   "two-overlays", "stress", "nope"]),
+    "--property": st.sampled_from(["lost", "double", "unseen", "backward", "wrap",
+                                   "deadlock", "lost,double", "nope"]),
+    "--engine": st.sampled_from(["explicit", "smt", "both", "tla"]),
+    "--syncers": st.integers(-1, 10).map(str),
+    "--syncs": st.integers(-1, 8).map(str),
+    "--upper-syncers": st.integers(-1, 10).map(str),
+    "--upper-syncs": st.integers(-1, 8).map(str),
+    "--errors": st.sampled_from(["EIO", "EIO,ENOSPC", "5,28,122", "0", "EIO," * 9, "ENOPE"]),
+    "--counter-bits": st.integers(-1, 40).map(str),
+    "--overlays": st.integers(-1, 6).map(str),
+    "--threads": st.integers(-1, 6).map(str),
+    "--sync-fs-errors": st.sampled_from(["returned", "ignored", "maybe"]),
+    "--max-depth": st.integers(-1, 30).map(str),
+    "--max-memory": st.integers(-1, 4096).map(str),
+}
+
+
+@st.composite
+def _check_argv(draw: st.DrawFn) -> list[str]:
+    scheme = draw(st.sampled_from(["none", "copy-naive", "copy-counter", "cursor",
+                                   "upper-cursor", "mustinc", "volatile", "volatile-6.12",
+                                   "curser"]))
+    argv = ["check", scheme]
+    for opt in draw(st.lists(st.sampled_from(sorted(_VALUES)), max_size=5, unique=True)):
+        argv += [opt, draw(_VALUES[opt])]
+    argv += draw(st.lists(st.sampled_from(["--flock", "--json", "--open-first",
+                                           "--no-timings"]), max_size=2, unique=True))
+    return argv
+
+
+@settings(max_examples=80, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(_check_argv())
+def test_random_well_formed_checks_are_bounded_and_answer(argv: list[str]) -> None:
+    """Option lists shaped like real use, with values in and out of range: a verdict (0, 1,
+    4) or a one-line usage error (2), never a crash, never a disagreement (3)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv + ["--max-states", "400", "--max-seconds", "1"])
+    assert code in {0, 1, 2, 4}, (argv, code, err.getvalue())
+    if code == 2:
+        assert len(err.getvalue().strip().splitlines()) == 1, (argv, err.getvalue())
+        assert out.getvalue() == ""
+    else:
+        assert err.getvalue() == "" and out.getvalue()
