@@ -230,41 +230,23 @@ def current_mib() -> float:
         return _peak_mib()
 
 
-def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
-           twin: CompiledWorld | None = None, symmetry: bool = True) -> Outcome:
-    """Breadth-first search for a step that violates ``prop`` (or, for ``deadlock``, a state
-    where unfinished actors are all blocked).  With ``twin``: the ``wrap`` product.
+Successors = Callable[[tuple[int, ...]], tuple[list[tuple[int, tuple[int, ...], bool]], bool]]
 
-    ``symmetry``: store one canonical representative per class of states that differ only by
-    a permutation of interchangeable actors (``symmetry_groups``).  Depths are unchanged, so
-    counterexamples stay shortest; the concrete schedule is rebuilt by re-simulating the
-    canonical path from the initial state.
-    """
-    t0 = time.perf_counter()
-    limits = limits or Limits()
-    names = tuple(a.name for a in cw.world.actors)
+
+def successor_function(cw: CompiledWorld, twin: CompiledWorld | None) -> Successors:
+    """``succ(state) -> ([(actor, successor, violates), ...], moved)`` for every enabled step,
+    ``moved`` telling whether any step was enabled.  With ``twin`` (the ``wrap`` product) the
+    state is the world's, the twin's and an ``alive`` flag; a transition on which the twin
+    loses an error is dropped: no wrap violation can follow on that path."""
     steps, pcs = cw.steps, cw.pc_slots
     dones = tuple(len(f) for f in steps)
     n = len(cw.initial)
-    deadlock = prop == "deadlock"
     actor_range = range(len(steps))
-
     if twin is not None:
-        init = cw.initial + twin.initial + (1,)
         tsteps, tpcs, tn = twin.steps, twin.pc_slots, len(twin.initial)
         dead_twin = (0,) * tn + (0,)
-    else:
-        init = cw.initial
-    groups = symmetry_groups(cw.world) if symmetry else []
-    canon = canonicalizer(groups, 0, n if twin is not None else -1)
-    widths = [v.width(cw.world) for v in cw.world.variables]
-    if twin is not None:
-        widths += [v.width(twin.world) for v in twin.world.variables] + [1]
-    pack, unpack = packer(widths)
-    verify = os.environ.get("SYNCFS_MC_CHECK_PACKING") == "1"
 
     def successors(s: tuple[int, ...]) -> tuple[list[tuple[int, tuple[int, ...], bool]], bool]:
-        """(actor, successor, violates) for every enabled step, and whether any was."""
         real = s[:n] if twin is not None else s
         out = []
         moved = False
@@ -294,6 +276,39 @@ def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
                     continue  # the twin lost an error first: no wrap on this path
             out.append((ai, t, bad))
         return out, moved
+
+    return successors
+
+
+def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
+           twin: CompiledWorld | None = None, symmetry: bool = True) -> Outcome:
+    """Breadth-first search for a step that violates ``prop`` (or, for ``deadlock``, a state
+    where unfinished actors are all blocked).  With ``twin``: the ``wrap`` product.
+
+    ``symmetry``: store one canonical representative per class of states that differ only by
+    a permutation of interchangeable actors (``symmetry_groups``).  Depths are unchanged, so
+    counterexamples stay shortest; the concrete schedule is rebuilt by re-simulating the
+    canonical path from the initial state.
+    """
+    t0 = time.perf_counter()
+    limits = limits or Limits()
+    names = tuple(a.name for a in cw.world.actors)
+    steps, pcs = cw.steps, cw.pc_slots
+    dones = tuple(len(f) for f in steps)
+    n = len(cw.initial)
+    deadlock = prop == "deadlock"
+    actor_range = range(len(steps))
+
+    init = cw.initial + twin.initial + (1,) if twin is not None else cw.initial
+    groups = symmetry_groups(cw.world) if symmetry else []
+    canon = canonicalizer(groups, 0, n if twin is not None else -1)
+    widths = [v.width(cw.world) for v in cw.world.variables]
+    if twin is not None:
+        widths += [v.width(twin.world) for v in twin.world.variables] + [1]
+    pack, unpack = packer(widths)
+    verify = os.environ.get("SYNCFS_MC_CHECK_PACKING") == "1"
+
+    successors = successor_function(cw, twin)
 
     start = pack(canon(init) if canon else init)
     parent: dict[int, int | None] = {start: None}
@@ -389,12 +404,8 @@ def search_fewest_switches(cw: CompiledWorld, prop: str, limits: Limits | None =
     dones = tuple(len(f) for f in steps)
     n = len(cw.initial)
     deadlock = prop == "deadlock"
-    if twin is not None:
-        init = cw.initial + twin.initial + (1,)
-        tsteps, tpcs, tn = twin.steps, twin.pc_slots, len(twin.initial)
-        dead_twin = (0,) * tn + (0,)
-    else:
-        init = cw.initial
+    init = cw.initial + twin.initial + (1,) if twin is not None else cw.initial
+    successors = successor_function(cw, twin)
     Key = tuple  # (state, last actor index or -1)
     parent: dict[Key, tuple[Key | None, int]] = {(init, -1): (None, -1)}
     seen: set[tuple[int, ...]] = {init}
@@ -422,32 +433,9 @@ def search_fewest_switches(cw: CompiledWorld, prop: str, limits: Limits | None =
         best: tuple[int, Key, int | None] | None = None
         for s, lasts in level.items():
             real = s[:n] if twin is not None else s
-            moved = False
-            for ai in actor_range:
-                pc = real[pcs[ai]]
-                if pc >= dones[ai]:
-                    continue
-                r = steps[ai][pc](real)
-                if r is None:
-                    continue
-                moved = True
-                transitions += 1
-                t, bad = r
-                if twin is not None:
-                    tw = s[n:n + tn]
-                    tbad = False
-                    if s[-1]:
-                        tpc = tw[tpcs[ai]]
-                        tr = tsteps[ai][tpc](tw) if tpc < len(tsteps[ai]) else None
-                        if tr is None:
-                            t = t + dead_twin
-                        else:
-                            t = t + tr[0] + (1,)
-                            tbad = tr[1]
-                    else:
-                        t = t + dead_twin
-                    if tbad:
-                        continue
+            succ, moved = successors(s)
+            transitions += len(succ)
+            for ai, t, bad in succ:
                 for last, sw in lasts.items():
                     cost = sw + (1 if last not in (-1, ai) else 0)
                     if bad:
