@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from reports.text import action_text
 from specs.results import Trace, TraceStep
 
 _ACCESS = re.compile(r"\(([^()]+)\)")
@@ -32,17 +33,7 @@ def _target(step: TraceStep, words: list[str]) -> str | None:
 
 
 def _label(step: TraceStep) -> str:
-    text = step.action
-    begin = [n for n in step.notes if n.endswith("{")]
-    end = [n for n in step.notes if n.startswith("}")]
-    errs = [n for n in step.notes if n.startswith("[error")]
-    if begin:
-        text = f"{begin[0]} {text}"
-    if errs:
-        text = f"{text} {errs[0]}"
-    if end:
-        text = f"{text} {end[0]}"
-    return f"{step.index}. {text}"
+    return f"{step.index}. {action_text(step, sep=' ')}"
 
 
 _MERMAID_ESC = {"#": "#35;", ";": "#59;", "\n": " "}

@@ -20,8 +20,9 @@ def syscall_line(trace: Trace, prop: str) -> str:
     return "syscalls: " + " ; ".join(calls) + f"  # {prop}"
 
 
-def action_text(step) -> str:
-    """A step's action with its call begin, error and return notes."""
+def action_text(step, sep: str = "  ") -> str:
+    """A step's action with its call begin, error and return notes (``sep`` before the
+    error and return notes)."""
     text = step.action
     begin = [n for n in step.notes if n.endswith("{")]
     end = [n for n in step.notes if n.startswith("}")]
@@ -29,9 +30,9 @@ def action_text(step) -> str:
     if begin:
         text = f"{begin[0]} {text}"
     if errs:
-        text = f"{text}  {errs[0]}"
+        text = f"{text}{sep}{errs[0]}"
     if end:
-        text = f"{text}  {end[0]}"
+        text = f"{text}{sep}{end[0]}"
     return text
 
 
