@@ -216,6 +216,13 @@ def packer(widths: list[int]) -> tuple[Callable[[tuple[int, ...]], int],
     return ns["pack"], ns["unpack"]  # type: ignore[return-value]
 
 
+def _time_limit_hit(limits: Limits, t0: float, depth: int) -> str | None:
+    """The reason to stop with ``unknown`` when the time budget is spent, else None."""
+    if limits.max_seconds is not None and time.perf_counter() - t0 > limits.max_seconds:
+        return f"time limit {limits.max_seconds:g}s reached at depth {depth}"
+    return None
+
+
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
@@ -376,10 +383,9 @@ def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
                                    f"memory limit {limits.max_mib:g} MiB reached ({mib:.0f} MiB "
                                    f"resident) at depth {depth} with {len(parent)} states",
                                    stats())
-        if limits.max_seconds is not None and time.perf_counter() - t0 > limits.max_seconds:
-            return Outcome(Verdict.UNKNOWN, None,
-                           f"time limit {limits.max_seconds:g}s reached at depth {depth}",
-                           stats())
+        late = _time_limit_hit(limits, t0, depth)
+        if late:
+            return Outcome(Verdict.UNKNOWN, None, late, stats())
         frontier = nxt
         if frontier:
             depth += 1
@@ -461,10 +467,9 @@ def search_fewest_switches(cw: CompiledWorld, prop: str, limits: Limits | None =
             if best[2] is not None:
                 depth += 1
             return Outcome(Verdict.VIOLATED, path(best[1], best[2]), prop, stats())
-        if limits.max_seconds is not None and time.perf_counter() - t0 > limits.max_seconds:
-            return Outcome(Verdict.UNKNOWN, None,
-                           f"time limit {limits.max_seconds:g}s reached at depth {depth}",
-                           stats())
+        late = _time_limit_hit(limits, t0, depth)
+        if late:
+            return Outcome(Verdict.UNKNOWN, None, late, stats())
         level = nxt
         if level:
             depth += 1
