@@ -39,10 +39,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from importlib import metadata
 
-from model.expr import FALSE, TRUE, Const, E, Expr, Op, Var
+from model.expr import FALSE, TRUE, Const, E, Expr, Var, variables
 from model.ir import PC, Step, VarDecl, World
 from model.world import WorldParams
 from specs.properties import violation_of
@@ -56,13 +56,14 @@ MAX_FIELD_BITS = 30
 #: text every range assertion starts with, so that ``checks.spin`` can tell it apart
 RANGE_MARK = "range_ok"
 
-_KEYWORDS = frozenset("""
+_KEYWORD_TEXT = """
 active assert atomic bit bool break byte chan d_step D_proctype do else empty enabled eval
 fi full goto hidden if init inline int len local mtype nempty never nfull od of pc_value
 print printf printm priority proctype provided run short skip timeout typedef unless
 unsigned xr xs true false c_code c_expr c_decl c_state c_track select for in end accept
 progress np_ _pid _nr_pr _last STDIN
-""".split())
+"""
+_KEYWORDS = frozenset(_KEYWORD_TEXT.split())
 
 
 class ExportError(ValueError):
@@ -225,14 +226,8 @@ def _branches(step: Step) -> list[tuple[int, Expr]]:
 def _assignments(layer: _Layer, step: Step, pad: str, temps: list[str]) -> list[str]:
     """Statements performing ``step``'s simultaneous assignments, then the range checks."""
     expr = layer.expr()
-    names = {n for n, _ in step.assigns}
-
-    def reads(e: Expr) -> set[str]:
-        from model.expr import variables
-        return variables(e) & names
-
     lines = []
-    order = _ordered(step.assigns, reads)
+    order = _ordered(step.assigns, _reader(step))
     if order is not None:
         lines += [f"{pad}{layer.ident[n]} = {expr(e)};" for n, e in order]
     else:
@@ -355,7 +350,7 @@ def _c(text: str) -> str:
 
 
 def _reader(st: Step) -> Callable[[Expr], set[str]]:
-    from model.expr import variables
+    """The variables an expression reads among those ``st`` assigns."""
     names = {n for n, _ in st.assigns}
     return lambda e: variables(e) & names
 
