@@ -486,6 +486,101 @@ def replay_cmd(key: str, fmt: str, output: str | None) -> None:
     sys.exit(EXIT_OK if rep.by_design else EXIT_VIOLATED)
 
 
+EXPORT_FORMATS = ("promela",)
+
+
+def _export_setup(scheme: str, lock: str, prop: str, scenario: str, flock: bool,
+                  bounds: dict) -> tuple[str, str, str, WorldParams]:
+    """Validated scheme, discipline, property and bounds of ``export`` and ``spin``."""
+    scheme = _pick("scheme", scheme, list(SCHEMES))
+    lock = _pick("discipline", lock, list(DISCIPLINES))
+    prop = _pick("property", prop, list(PROPERTIES))
+    if bounds.get("open_first") and scenario == "late-open":
+        raise InputError("--open-first conflicts with --scenario late-open, whose files are "
+                         "opened after the errors; pick one")
+    return scheme, lock, prop, bounds_from(scenario, flock, **bounds)
+
+
+def _promela(scheme: str, lock: str, scenario: str, params: WorldParams, prop: str) -> str:
+    from checks.promela import ExportError, export_variant
+    try:
+        return export_variant(scheme, lock, scenario, params, prop)
+    except ExportError as e:
+        raise InputError(f"cannot export {scheme} --lock {lock} for {prop}: {e}") from None
+
+
+@cli.command("export")
+@click.argument("scheme")
+@click.option("--property", "prop", required=True, help="the property to export as assertions")
+@click.option("--lock", "lock", default="none", show_default=True, help="locking discipline")
+@click.option("--flock", is_flag=True, help="the VFS advances f_sb_err under f_lock")
+@click.option("--scenario", default=DEFAULT_SCENARIO, show_default=True)
+@click.option("--format", "fmt", default="promela", show_default=True, help="promela")
+@click.option("-o", "--output", metavar="FILE", help="write the model to FILE (atomically)")
+@bound_options
+def export_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fmt: str,
+               output: str | None, **bounds) -> None:
+    """Write SCHEME's world, instrumented for one property, as a model for another checker
+    (Promela for SPIN: same atomic steps, the property as assertions)."""
+    _pick("format", fmt, list(EXPORT_FORMATS))
+    out_path = check_output_path(output) if output is not None else None
+    scheme, lock, prop, params = _export_setup(scheme, lock, prop, scenario, flock, bounds)
+    text = _promela(scheme, lock, scenario, params, prop)
+    if out_path is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_atomically(out_path, text)
+    except OSError as e:
+        raise InputError(f"--output {output!r}: {e.strerror or e}") from None
+
+
+@cli.command("spin")
+@click.argument("scheme")
+@click.option("--property", "props", multiple=True, help="property (repeatable; default: all)")
+@click.option("--lock", "lock", default="none", show_default=True, help="locking discipline")
+@click.option("--flock", is_flag=True, help="the VFS advances f_sb_err under f_lock")
+@click.option("--scenario", default=DEFAULT_SCENARIO, show_default=True)
+@click.option("--timeout", type=float, default=600.0, show_default=True,
+              help="seconds per SPIN search (and per syncfs-mc search)")
+@click.option("--no-reduce", is_flag=True, help="compile pan with -DNOREDUCE (no POR)")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+@bound_options
+def spin_cmd(scheme: str, props: tuple[str, ...], lock: str, flock: bool, scenario: str,
+             timeout: float, no_reduce: bool, as_json: bool, **bounds) -> None:
+    """Export SCHEME per property, verify it with SPIN, and print SPIN's verdict, states
+    and seconds next to ours (exit 3 if the verdicts or shortest lengths differ)."""
+    from checks import spin
+
+    chosen = _props(props) or list(PROPERTIES)
+    _limits(None, timeout)
+    scheme, lock, _, params = _export_setup(scheme, lock, chosen[0], scenario, flock, bounds)
+    try:
+        spin.tools()
+    except spin.SpinUnavailable as e:
+        raise InputError(str(e)) from None
+    rows = []
+    for prop in chosen:
+        ours = check_property(scheme, lock, params, prop, budget=Budget(max_seconds=timeout))
+        model = _promela(scheme, lock, scenario, params, prop)
+        theirs = spin.run_model(model, prop, timeout, por=not no_reduce)
+        rows.append(spin.Comparison(prop, ours, theirs))
+    if as_json:
+        click.echo(json.dumps([r.to_json() for r in rows], indent=2))
+    else:
+        click.echo(f"syncfs-mc vs SPIN: {scheme} --lock {lock} --scenario {scenario}")
+        click.echo(spin.render_comparisons(rows))
+    if any(not r.agree for r in rows):
+        for r in rows:
+            if not r.agree:
+                click.echo(f"syncfs-mc: BUG: {r.prop}: {r.disagreement}", err=True)
+        sys.exit(EXIT_BUG)
+    if any(r.ours.verdict is Verdict.VIOLATED and not r.ours.by_design for r in rows):
+        sys.exit(EXIT_VIOLATED)
+    if any(r.ours.verdict is Verdict.UNKNOWN or r.spin.verdict == "unknown" for r in rows):
+        sys.exit(EXIT_UNKNOWN)
+
+
 def _split(values: tuple[str, ...]) -> list[str]:
     return [x.strip() for v in values for x in v.split(",") if x.strip()]
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from checks.promela import RANGE_MARK, export_variant
 from model.world import WorldParams
+from specs.results import PropertyResult
 
 #: pan's memory bound (MiB), DESIGN's 8 GiB
 MEMLIM_MIB = 8192
@@ -219,3 +220,66 @@ def run_spin_row(scheme: str, lock: str, params: WorldParams, prop: str,
     """
     model = export_variant(scheme, lock, scenario, params, prop)
     return run_model(model, prop, timeout_s, por)
+
+
+@dataclasses.dataclass(frozen=True)
+class Comparison:
+    """One property decided by syncfs-mc's explicit engine and by SPIN on the export."""
+
+    prop: str
+    ours: PropertyResult
+    spin: SpinRun
+
+    @property
+    def agree(self) -> bool:
+        """Same verdict and, for a violation, the same shortest length (unknowns agree with
+        anything: a limit is not an answer)."""
+        return self.disagreement is None
+
+    @property
+    def disagreement(self) -> str | None:
+        mine, theirs = self.ours.verdict.value, self.spin.verdict
+        if "unknown" in (mine, theirs):
+            return None
+        if mine != theirs:
+            return f"syncfs-mc says {mine}, SPIN says {theirs}"
+        if mine == "violated" and self.ours.trace_length != self.spin.trail_length:
+            return (f"shortest counterexample: {self.ours.trace_length} steps here, "
+                    f"{self.spin.trail_length} in SPIN's BFS trail")
+        return None
+
+    def to_json(self) -> dict[str, object]:
+        return {"property": self.prop, "agree": self.agree,
+                "syncfs_mc": {"verdict": self.ours.verdict.value,
+                              "length": self.ours.trace_length,
+                              "states": self.ours.stats.states,
+                              "seconds": self.ours.stats.seconds},
+                "spin": self.spin.to_json()}
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    if a is None or not b:
+        return "-"
+    return f"{a / b:.2f}"
+
+
+def render_comparisons(rows: list[Comparison]) -> str:
+    """A table: our verdict, length, states and seconds; SPIN's, compile and search apart;
+    the ratios syncfs-mc/SPIN for time to verdict and states."""
+    head = (f"{'property':<9} {'verdict':<9} {'len':>4} {'states':>9} {'secs':>7} | "
+            f"{'SPIN':<9} {'len':>4} {'stored':>9} {'compile':>7} {'search':>7} | "
+            f"{'t ratio':>7} {'st ratio':>8}  agree")
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        o, s = r.ours, r.spin
+        spin_total = s.compile_seconds + s.search_seconds
+        lines.append(
+            f"{r.prop:<9} {o.verdict.value:<9} {o.trace_length or '-':>4} "
+            f"{o.stats.states:>9} {o.stats.seconds:>7.2f} | {s.verdict:<9} "
+            f"{s.trail_length or '-':>4} {s.states if s.states is not None else '-':>9} "
+            f"{s.compile_seconds:>7.2f} {s.search_seconds:>7.2f} | "
+            f"{_ratio(o.stats.seconds, spin_total):>7} {_ratio(o.stats.states, s.states):>8}  "
+            f"{'yes' if r.agree else 'NO: ' + str(r.disagreement)}")
+        if s.verdict == "unknown":
+            lines.append(f"{'':<9} SPIN: {s.reason}")
+    return "\n".join(lines)
