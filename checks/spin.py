@@ -198,9 +198,16 @@ def _verify(spin: str, gcc: str, work: Path, model: str, prop: str, timeout_s: f
 
 
 def _trail_length(spin: str, work: Path) -> int | None:
-    rc, out, _ = _run([spin, "-t", "model.pml"], work, COMPILE_TIMEOUT_S)
-    m = re.search(r"trail ends after (\d+) steps", out)
-    return int(m.group(1)) if m else None
+    """Steps of the trail that ``spin -t -p`` executes.  Not its "trail ends after N steps":
+    pan's BFS trail to an invalid end state ends with one more entry, the never-executable
+    statement at a finished process's end label (``spin -t -p`` prints it as run at a valid
+    end state; only our finished actors sit there, and nothing of ours runs there)."""
+    rc, out, _ = _run([spin, "-t", "-p", "model.pml"], work, COMPILE_TIMEOUT_S)
+    if rc is None or "trail ends after" not in out:
+        return None
+    steps = {m.group(1) for m in re.finditer(r"^\s*(\d+):\s+proc\s+\d+ (.*)\t\[", out, re.M)
+             if "<valid end state>" not in m.group(2)}  # the end label's false: never runs
+    return len(steps)
 
 
 def _first_error(out: str) -> str:
