@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from checks import compare
+from checks.promela import export_variant
 from checks.runner import check, check_property
 from reports import compare as rc
 from reports import diagram, text
@@ -81,6 +82,7 @@ GOLDEN_FILES: dict[str, Callable[[], str]] = {
     "trace.mmd": lambda: diagram.render_mermaid(_trace().trace, "double"),
     "trace.dot": lambda: diagram.render_dot(_trace().trace, "double"),
     "check.txt": lambda: text.render_check(_check()),
+    "export-none-seed-lost.pml": lambda: export_variant("none", "none", "seed", SEED, "lost"),
 }
 
 
