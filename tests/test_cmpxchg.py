@@ -99,3 +99,32 @@ def test_a_body_storing_O_twice_is_refused_at_registration() -> None:
     with pytest.raises(VariantError, match=r"cmpxchg: the body stores O at 2 steps"):
         register_scheme(Twice)
     assert "test-twice" not in SCHEMES
+
+
+@pytest.mark.parametrize("scheme", ["copy-naive", "cursor", "mustinc"])
+def test_retries_never_close_a_cycle_in_the_state_graph(scheme: str) -> None:
+    """No livelock: the whole state graph of ``seed`` under cmpxchg (reference interpreter,
+    no monitors) is acyclic, so every execution ends, however the retries interleave."""
+    import networkx as nx
+
+    w = _world(scheme)
+    names = w.names
+    start = w.initial_state()
+    graph = nx.DiGraph()
+    graph.add_node(start)
+    todo, retries = [start], 0
+    while todo:
+        s = todo.pop()
+        env = dict(zip(names, s, strict=True))
+        for a in w.actors:
+            pc = env[a.pc_var]
+            if pc >= a.done or not enabled(a.steps[pc], env):
+                continue
+            post = execute(a.steps[pc], env)
+            retries += post[a.pc_var] < pc and a.steps[pc].name.endswith(".cmpxchg")
+            t = tuple(post[n] for n in names)
+            if t not in graph:
+                todo.append(t)
+            graph.add_edge(s, t)
+    assert retries > 0, "no failed cmpxchg was reached: the test would prove nothing"
+    assert nx.is_directed_acyclic_graph(graph)
