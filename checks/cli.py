@@ -419,7 +419,7 @@ def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tup
 @click.option("--flock", is_flag=True, help="the VFS advances f_sb_err under f_lock")
 @click.option("--scenario", default=DEFAULT_SCENARIO, show_default=True)
 @click.option("--format", "fmt", default="text", show_default=True,
-              help="text | json | mermaid | dot")
+              help="text | json | mermaid | dot | svg | html")
 @click.option("-o", "--output", help="write the trace to this file")
 @bound_options
 @click.option("--max-states", type=int, help="give up (unknown) past this many states")
@@ -456,7 +456,7 @@ def trace_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fmt
 @cli.command("replay")
 @click.argument("key")
 @click.option("--format", "fmt", default="text", show_default=True,
-              help="text | json | mermaid | dot")
+              help="text | json | mermaid | dot | svg | html")
 @click.option("-o", "--output", help="write the trace to this file")
 def replay_cmd(key: str, fmt: str, output: str | None) -> None:
     """Re-run the exact interleaving a replay KEY names (printed by `trace` and `compare`)

@@ -280,6 +280,11 @@ class _PendingStep:
     text: StepText
 
 
+#: a step emitted but not yet built: what :meth:`ProgramBuilder.steps_since` hands out for a
+#: discipline to rewrite (its ``goto`` targets are :class:`Label` s, None = fall through)
+PendingStep = _PendingStep
+
+
 @dataclass
 class _Branch:
     """Not a step: a local ``if`` folded into whichever step reaches it (see ``branch``)."""
@@ -356,6 +361,13 @@ class ProgramBuilder:
         """``if (cond) goto target;`` folded into the step(s) before it.  ``cond`` may use
         ``After(local)`` for a value the reaching step assigns."""
         self._entries.append(_Branch(cond, target))
+
+    def steps_since(self, start: int) -> list[PendingStep]:
+        """The steps emitted at entry ``start`` (a :attr:`next_pc` taken earlier) or later, in
+        program order, as mutable records: a discipline may rewrite their guard, assigns,
+        goto (Labels), events and text in place before :meth:`build` (e.g. turn every store
+        to O in a region into a cmpxchg that retries).  Local branches are not included."""
+        return [e for e in self._entries[start:] if isinstance(e, _PendingStep)]
 
     def region_exits(self, start: int, end: Label, make: Callable[[Expr], list[Event]]) -> None:
         """For every step in ``[start, here)`` that can branch to ``end``, attach the events

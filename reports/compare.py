@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import json
 
-from reports.diagram import render_mermaid
+from reports import tracehtml
 from reports.text import render_trace, syscall_line
 from specs.replaykey import key_for
 from specs.results import CheckResult, CompareResult, Difference, PropertyResult, Verdict
@@ -154,14 +154,15 @@ table.matrix { border-collapse: collapse; }
 table.matrix th, table.matrix td { border: 1px solid #bbb; padding: 4px 8px; text-align: left; }
 td.holds { background: #e6f4e6; } td.violated { background: #fbe3e3; }
 td.by-design { background: #efe6f7; } td.unknown { background: #fdf5d8; }
-pre { background: #f6f6f6; padding: 8px; overflow-x: auto; font-size: 12px; }
-code { font-size: 12px; }
-"""
+td a { color: inherit; }
+section { border-top: 1px solid #ccc; margin-top: 2em; }
+""" + tracehtml.CSS
 
 
 def render_html(result: CompareResult) -> str:
-    """One self-contained page (no network): parameters, the matrix with each violating cell
-    linking to its trace table and its sequence diagram (Mermaid source), the differences."""
+    """One self-contained page (no network, no script): parameters, the matrix with each
+    violating cell linking to a section with its trace table and its inline SVG sequence
+    diagram, and the differences."""
     many = _many_scenarios(result)
     e = html.escape
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
@@ -171,7 +172,7 @@ def render_html(result: CompareResult) -> str:
         doc = SCENARIOS[name][1] if name in SCENARIOS else ""
         out.append(f"<li><b>{e(name)}</b>: {e(doc)}<br><code>{e(_params_line(params))}</code>"
                    "</li>")
-    out += ["</ul>", "<h2>Matrix</h2>", '<table class="matrix"><tr><th>variant</th>']
+    out += ["</ul>", '<h2 id="matrix">Matrix</h2>', '<table class="matrix"><tr><th>variant</th>']
     out += [f"<th>{e(p)}</th>" for p in result.properties]
     out.append("</tr>")
     anchors: list[tuple[str, CheckResult, PropertyResult]] = []
@@ -202,9 +203,10 @@ def render_html(result: CompareResult) -> str:
                 f"<h3>{e(variant_name(c, many))}: {e(r.prop)}</h3>",
                 f"<p>{e(r.reason)}{e(tag)}</p>",
                 f"<p>replay: <code>syncfs-mc replay {e(_key(c, r))}</code></p>",
-                f"<pre>{e(render_trace(r.trace, r.prop))}</pre>",
-                "<details><summary>sequence diagram (Mermaid)</summary>",
-                f'<pre class="mermaid">{e(render_mermaid(r.trace, r.prop))}</pre></details>',
+                tracehtml.trace_table(r.trace, r.prop),
+                tracehtml.diagram(r.trace, r.prop, f"{variant_name(c, many)}: {r.prop}, "
+                                                   f"{len(r.trace)} steps"),
+                '<p><a href="#matrix">back to the matrix</a></p>',
                 "</section>"]
     out.append("</body></html>")
     return "\n".join(out) + "\n"

@@ -32,6 +32,10 @@ def _target(step: TraceStep, words: list[str]) -> str | None:
     return None
 
 
+#: what the other renderers (``reports.svg``) share with these diagrams
+words, actors, target = _words, _actors, _target
+
+
 def _label(step: TraceStep) -> str:
     return f"{step.index}. {action_text(step, sep=' ')}"
 

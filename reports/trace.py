@@ -1,5 +1,7 @@
 """One counterexample for ``syncfs-mc trace`` / ``replay``: text (only what changed at each
-step), JSON (``reports/trace.schema.json``), and the diagrams of :mod:`reports.diagram`.
+step), JSON (``reports/trace.schema.json``), the diagrams of :mod:`reports.diagram`, an SVG
+sequence diagram (:mod:`reports.svg`) and a self-contained HTML page
+(:mod:`reports.tracehtml`).
 
 Renders :class:`specs.results.TraceReport` only.
 """
@@ -11,11 +13,13 @@ import textwrap
 from pathlib import Path
 
 from reports.diagram import render_dot, render_mermaid
+from reports.svg import render_svg
 from reports.text import ACTION_WIDTH, action_text, syscall_line
+from reports.tracehtml import headline, render_page
 from specs.results import Trace, TraceReport
 
 SCHEMA = Path(__file__).with_name("trace.schema.json")
-FORMATS = ("text", "json", "mermaid", "dot")
+FORMATS = ("text", "json", "mermaid", "dot", "svg", "html")
 
 
 def _is_word(name: str) -> bool:
@@ -67,16 +71,9 @@ def render_changes(trace: Trace, prop: str) -> str:
     return "\n".join(lines)
 
 
-def _switches(n: int) -> str:
-    return f"{n} context switch" + ("" if n == 1 else "es")
-
-
 def render_text(rep: TraceReport) -> str:
     """Header, the changes-only table, the broken promise, and the replay key."""
-    tag = ", outside the scheme's contract: by design" if rep.by_design else ""
-    head = (f"syncfs-mc: {rep.scheme} --lock {rep.lock} --scenario {rep.scenario}: "
-            f"{rep.prop} violated in {len(rep.trace)} steps, {_switches(rep.trace.switches)}"
-            f"{tag}")
+    head = f"syncfs-mc: {headline(rep)}"
     return "\n".join([head, "", render_changes(rep.trace, rep.prop), "",
                       f"replay: syncfs-mc replay {rep.key}"]) + "\n"
 
@@ -94,4 +91,8 @@ def render(rep: TraceReport, fmt: str) -> str:
         return render_mermaid(rep.trace, rep.prop)
     if fmt == "dot":
         return render_dot(rep.trace, rep.prop)
+    if fmt == "svg":
+        return render_svg(rep.trace, rep.prop, headline(rep))
+    if fmt == "html":
+        return render_page(rep)
     raise ValueError(f"unknown trace format {fmt!r}")

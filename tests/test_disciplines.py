@@ -25,7 +25,7 @@ from test_expected_verdicts import key, run_case
 from model.variants import DISCIPLINES, SCHEMES, load_catalogue
 
 DATA = Path(__file__).with_name("expected_disciplines.json")
-NEW = ("mutex", "spinlock-read-u", "mutex-read-u", "wide-counter")
+NEW = ("mutex", "spinlock-read-u", "mutex-read-u", "wide-counter", "cmpxchg")
 CHEAP = ("seed", "shared-fd", "late-open")
 WRAP_WIDE = ("copy-counter", "upper-cursor", "none")
 
@@ -81,9 +81,34 @@ def test_wide_counter_never_wraps_and_changes_nothing_else_in_wide_scenarios() -
 
 def test_scheme_without_regions_ignores_the_lock() -> None:
     new, base = _expected(), _recorded_base()
-    for lock in NEW[:3]:
+    for lock in NEW[:3] + ("cmpxchg",):
         for scenario in CHEAP:
             assert new[key("none", lock, scenario, {})] == base[key("none", "none", scenario, {})]
+
+
+def test_what_cmpxchg_buys() -> None:
+    """Installing O with cmpxchg removes the stale copy (copy-naive's lost and unseen, as the
+    spinlock does) but not the re-arm from U (double, backward); it cannot protect cursor's
+    multi-word update of U and ofs->cursor, nor copy-counter's counter comparison; a body
+    that never stores O (volatile-6.12) only pays the snapshot read."""
+    new, base = _expected(), _recorded_base()
+
+    def verdicts(k: str, table: dict[str, Any]) -> dict[str, str]:
+        return {p: c["verdict"] for p, c in table[k].items()}
+
+    for scenario in ("seed", "shared-fd"):
+        cas = verdicts(key("copy-naive", "cmpxchg", scenario, {}), new)
+        none = verdicts(key("copy-naive", "none", scenario, {}), base)
+        assert none["lost"] == "violated" and cas["lost"] == "holds"
+        assert cas["double"] == cas["backward"] == "violated"
+        for scheme in ("cursor", "copy-counter"):
+            assert verdicts(key(scheme, "cmpxchg", scenario, {}), new) == \
+                verdicts(key(scheme, "none", scenario, {}), base)
+    for scenario in CHEAP:
+        row = new[key("volatile-6.12", "cmpxchg", scenario, {})]
+        plain = base[key("volatile-6.12", "none", scenario, {})]
+        assert {p: c["verdict"] for p, c in row.items()} == \
+            {p: c["verdict"] for p, c in plain.items()}
 
 
 if __name__ == "__main__":

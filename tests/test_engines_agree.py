@@ -52,6 +52,10 @@ ROWS = [
     ("copy-counter", "none", "wrap", SMALL_WRAP, "lost", "violated", 5),
     ("copy-counter", "none", "wrap", SMALL_WRAP, "wrap", "violated", 13),
     ("copy-naive", "none", "wrap", SMALL_WRAP, "wrap", "violated", 18),
+    # cmpxchg: retry loops (a failed store restarts the body) in both engines
+    ("copy-naive", "cmpxchg", "seed", ONE, "lost", "holds", None),
+    ("copy-naive", "cmpxchg", "seed", {}, "double", "violated", 13),
+    ("cursor", "cmpxchg", "seed", ONE, "lost", "violated", 13),
 ]
 
 

@@ -5,6 +5,8 @@ header gives the kernel pseudocode it models with its atomic steps numbered, whe
 from, and the verdicts expected with the reasoning behind them.
 """
 
+# The cmpxchg discipline registers first, so that every scheme is validated under it.
+import model.cmpxchg  # noqa: F401
 from model.schemes import (  # noqa: F401
     copy_counter,
     copy_naive,
