@@ -21,9 +21,9 @@ Proofs: each actor runs a bounded program, so executions are finite.  At every d
 engine also asks whether *any* execution is that long; when none is, every execution has been
 covered and the verdict is ``holds`` with that depth ("bmc-complete").  k-induction is tried
 at a few depths (``INDUCTION_DEPTHS``, each try bounded by z3's deterministic resource
-counter, not by the clock, so the same check gives the same proof on a loaded machine): if no path of ``k+1`` distinct
-states from an arbitrary state violates only at its last transition, the property holds for
-every depth ("k-induction").
+counter, not by the clock, so the same check gives the same proof on a loaded machine): if no
+path of ``k+1`` distinct states from an arbitrary state violates only at its last transition,
+the property holds for every depth ("k-induction").
 """
 
 from __future__ import annotations
