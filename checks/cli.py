@@ -133,6 +133,13 @@ def check_output_path(path: str) -> Path:
     return p
 
 
+def _default_mode() -> int:
+    """The mode ``open()`` would give a new file: 0666 less the process's umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to a temporary file next to ``path``, flush it to disk, then rename it
     over ``path``: a reader (or an interrupted run) sees the old file or the whole new one,
@@ -143,6 +150,7 @@ def write_atomically(path: Path, text: str) -> None:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
+            os.fchmod(f.fileno(), _default_mode())  # mkstemp makes it 0600: a report is shared
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

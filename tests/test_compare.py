@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import json
 import subprocess
 import sys
@@ -72,6 +74,9 @@ def test_cli_writes_the_file_atomically(tmp_path) -> None:
     assert out == ""
     assert "| `none --lock none` | **violated (4 steps)** |" in target.read_text()
     assert [p.name for p in tmp_path.iterdir()] == ["m.md"]
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # as open() would create it
 
 
 def test_cli_bad_input(capsys) -> None:
