@@ -331,19 +331,10 @@ def write_output(text: str, path: str | None) -> None:
     if path is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    target = os.path.abspath(path)
-    d = os.path.dirname(target)
-    if not os.path.isdir(d):
-        raise InputError(f"-o: directory {d} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".syncfs-mc-", dir=d)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text if text.endswith("\n") else text + "\n")
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    target = Path(os.path.abspath(path))
+    if not target.parent.is_dir():
+        raise InputError(f"-o: directory {target.parent} does not exist")
+    write_atomically(target, text if text.endswith("\n") else text + "\n")
 
 
 def _progress_bar() -> Callable[[int, int], None] | None:
