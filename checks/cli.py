@@ -22,6 +22,7 @@ from pathlib import Path
 import click
 
 from checks import compare
+from checks.progress import interrupt_summary, progress_line
 from checks.replay import ReplayError
 from checks.runner import (
     ENGINES,
@@ -293,12 +294,16 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
     budget = Budget(max_states, max_seconds, max_depth or 200, minimize,
                     symmetry=not no_symmetry,
                     max_mib=float(max_memory) if max_memory is not None else None)
+    line = progress_line() if engine != "smt" else None
     try:
         result = run_check(scheme, lock, scenario, params, chosen or None,
-                           engine=engine, budget=budget)
+                           engine=engine, budget=budget, progress=line)
     except (EngineDisagreement, ReplayError) as e:
         click.echo(f"syncfs-mc: BUG: {e}", err=True)
         sys.exit(EXIT_BUG)
+    finally:
+        if line is not None:
+            line.clear()
     timings = not no_timings
     if as_json:
         text = json.dumps(result.to_json(timings), indent=2, sort_keys=False)
@@ -435,13 +440,17 @@ def trace_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fmt
     fmt = _pick("format", fmt, list(render_trace_doc.FORMATS))
     _limits(max_states, max_seconds)
     params = bounds_from(scenario, flock, **bounds)
+    line = progress_line()
     try:
         r = check_property(scheme, lock, params, prop, budget=Budget(
             max_states, max_seconds, minimize=_pick("--minimize value", minimize,
-                                                    list(MINIMIZE))))
+                                                    list(MINIMIZE))), progress=line)
     except ReplayError as e:
         click.echo(f"syncfs-mc: BUG: {e}", err=True)
         sys.exit(EXIT_BUG)
+    finally:
+        if line is not None:
+            line.clear()
     if r.trace is None:
         click.echo(f"{scheme} --lock {lock} --scenario {scenario}: {prop} "
                    f"{verdict_cell(r)}: no counterexample", err=True)
@@ -502,13 +511,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         msg = " ".join(e.format_message().split())
         click.echo(f"syncfs-mc: error: {msg}", err=True)
         return EXIT_USAGE
-    except click.exceptions.Abort:
-        click.echo("syncfs-mc: interrupted", err=True)
+    except click.exceptions.Abort as e:
+        click.echo(interrupt_summary(e), err=True)
         return 130
     except SystemExit as e:
         return int(e.code or 0)
-    except KeyboardInterrupt:
-        click.echo("syncfs-mc: interrupted", err=True)
+    except KeyboardInterrupt as e:
+        click.echo(interrupt_summary(e), err=True)
         return 130
     return EXIT_OK
 

@@ -38,6 +38,13 @@ class CheckInterrupted(KeyboardInterrupt):
         super().__init__(f"interrupted while checking {prop}")
         self.finished, self.prop, self.stats = finished, prop, stats
 
+    def summary(self) -> str:
+        """One line: the property being searched, its figures so far, those finished."""
+        from checks.progress import finished_text, stats_text
+
+        now = f"{stats_text(self.stats)} so far" if self.stats is not None else "no figures"
+        return f"{self.prop}: {now}; finished: {finished_text(self.finished)}"
+
 
 @dataclasses.dataclass(frozen=True)
 class Budget:
