@@ -12,10 +12,11 @@ resident memory belongs to it alone.  That process records its resident memory o
 catalogue is loaded and a one-state warm-up search has run (the *baseline*), runs every
 property in turn with the explicit engine, and reports its peak resident memory (``VmHWM``)
 at the end.  ``bytes/state`` is (peak - baseline) divided by the largest number of states
-any one property stored: the searches run one after another and each frees its visited set
-before the next, so the peak is the largest search's (it includes that search's BFS queue
-and the dict's spare capacity, so it is what a stored state really costs).  Below
-:data:`MIN_DELTA_MIB` of growth the quotient is noise and is not reported.
+any one search stored (the symmetry-off probe included): the searches run one after
+another and each frees its visited set before the next, so the peak is the largest
+search's (it includes that search's BFS queue and the dict's spare capacity, so it is what
+a stored state really costs).  Below :data:`MIN_DELTA_MIB` of growth the quotient is noise
+and is not reported.
 
 Limits: ``max_seconds`` and ``max_memory`` apply to each property's search (as ``check
 --max-seconds`` and ``--max-memory`` do); a search that hits one is reported ``unknown``
@@ -198,13 +199,15 @@ class RowResult:
 
     @property
     def bytes_per_state(self) -> float | None:
-        """(peak - baseline) / the largest property's states; None below the noise floor."""
-        if self.peak_mib is None or self.baseline_mib is None or not self.max_states:
+        """(peak - baseline) / the most states any one search of the row stored (the
+        symmetry-off probe included); None below the noise floor."""
+        stored = max(self.max_states, self.states_no_symmetry or 0)
+        if self.peak_mib is None or self.baseline_mib is None or not stored:
             return None
         delta = self.peak_mib - self.baseline_mib
         if delta < MIN_DELTA_MIB:
             return None
-        return delta * 1024 * 1024 / self.max_states
+        return delta * 1024 * 1024 / stored
 
     def to_json(self) -> dict[str, Any]:
         bps = self.bytes_per_state
