@@ -556,9 +556,12 @@ def _spin_columns() -> tuple[Callable | None, list]:
 @click.option("--png", "png_path", metavar="FILE",
               help="draw the growth curves (needs matplotlib: the 'bench' extra)")
 @click.option("--spin", is_flag=True, help="add SPIN's figures (needs checks.spin and spin)")
+@click.option("--from-json", "from_json", metavar="FILE",
+              help="run nothing: render the table (and --json, --png) from an earlier --json")
 def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[str, ...],
               props: tuple[str, ...], max_seconds: float, max_memory: int, no_symmetry: bool,
-              fmt: str, json_path: str | None, png_path: str | None, spin: bool) -> None:
+              fmt: str, json_path: str | None, png_path: str | None, spin: bool,
+              from_json: str | None) -> None:
     """Run the benchmark ladder: states, transitions, states/s, memory and time to verdict
     per variant, scenario size and property; print the table as it grows."""
     from checks import bench
@@ -589,6 +592,20 @@ def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[s
             import matplotlib  # noqa: F401
         except ImportError:
             raise InputError("--png needs matplotlib: pip install -e '.[bench]'") from None
+    if from_json is not None:
+        try:
+            with open(from_json, encoding="utf-8") as f:
+                earlier = bench.BenchResult.from_json(json.load(f))
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise InputError(f"--from-json {from_json!r}: {e}") from None
+        doc = earlier.to_json()  # derived figures (bytes/state, states/s) recomputed
+        click.echo(render_bench.render_text(doc) if fmt == "text"
+                   else render_bench.render_markdown(doc))
+        if json_out is not None:
+            write_atomically(json_out, json.dumps(doc, indent=2) + "\n")
+        if png_out is not None:
+            render_bench.render_png(doc, str(png_out))
+        sys.exit(EXIT_OK)
     extra, columns = _spin_columns() if spin else (None, [])
     if fmt == "text":
         click.echo(render_bench.header_text(columns))

@@ -99,10 +99,13 @@ def render_text(doc: dict[str, Any], extra: Sequence[ExtraColumn] = ()) -> str:
 
 def render_markdown(doc: dict[str, Any], extra: Sequence[ExtraColumn] = ()) -> str:
     """The whole table as Markdown, with the settings above it and notes below."""
-    s = doc["settings"]
-    lines = [f"Ladder `{doc['ladder']}`: per-property limits {s['max_seconds']} s and "
-             f"{s['max_memory_mib']} MiB; symmetry reduction "
-             f"{'on' if s['symmetry'] else 'off'}; machine: {doc['machine']}.", "",
+    s, m = doc["settings"], doc["machine"]
+    load = m.get("loadavg_at_start") or []
+    lines = [f"Ladder `{doc['ladder']}`: per-property limits {s['max_seconds']:g} s and "
+             f"{s['max_memory_mib']:g} MiB; symmetry reduction "
+             f"{'on' if s['symmetry'] else 'off'}. Python {m.get('python')}, "
+             f"{m.get('cpus')} CPUs, load average at start "
+             f"{load[0] if load else 'unknown'}.", "",
              "`*`: a violation the scheme declares by design.", "", header_markdown(extra)]
     lines += [row_markdown(r, extra) for r in doc["rows"]]
     notes = [f"* {r['scheme']}/{r['lock']} {r['row']}: {r['note']}"

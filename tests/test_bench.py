@@ -78,6 +78,14 @@ def test_quick_bench_prints_one_line_per_property(quick: tuple[str, dict]) -> No
     assert f"{first['states']:,}" in body[0] and first["verdict"] in body[0]
 
 
+def test_from_json_renders_the_same_table_without_running(
+        quick: tuple[str, dict], tmp_path: Path, capsys) -> None:
+    src = tmp_path / "earlier.json"
+    src.write_text(json.dumps(quick[1]))
+    assert main(["bench", "--from-json", str(src)]) == 0
+    assert capsys.readouterr().out.split() == quick[0].split()
+
+
 @pytest.mark.parametrize("limit,reason", [
     (["--max-memory", "1"], "memory limit 1 MiB reached"),
     (["--max-seconds", "1e-9"], "time limit 1e-09s reached"),
