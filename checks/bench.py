@@ -151,10 +151,11 @@ class PropertyFigures:
         return self.states / self.seconds if self.seconds > 0 else None
 
     def to_json(self) -> dict[str, Any]:
+        """States per second are computed from the seconds as stored (to the millisecond),
+        so a document read back renders the same figures."""
         d = dataclasses.asdict(self)
-        sps = self.states_per_second
-        d["states_per_second"] = round(sps) if sps is not None else None
-        d["seconds"] = round(self.seconds, 3)
+        d["seconds"] = secs = round(self.seconds, 3)
+        d["states_per_second"] = round(self.states / secs) if secs > 0 else None
         return d
 
     @staticmethod
@@ -334,16 +335,16 @@ def row_main(spec: RowSpec) -> int:
     from checks.runner import Budget, check_property
     from model.variants import load_catalogue
 
-    load_catalogue()
     budget = Budget(max_seconds=spec.max_seconds, max_mib=spec.max_memory,
                     symmetry=spec.symmetry)
-    if spec.props:  # warm up: every module and code path loaded before the baseline
-        check_property(spec.scheme, spec.lock, spec.row.params, spec.props[0],
-                       budget=dataclasses.replace(budget, max_states=1))
-    _emit({"baseline_mib": current_mib()})
     label = f"{spec.scheme}/{spec.lock} {spec.row.name}"
     line = progress_line(label=label) if spec.progress else None
     try:
+        load_catalogue()
+        if spec.props:  # warm up: every module and code path loaded before the baseline
+            check_property(spec.scheme, spec.lock, spec.row.params, spec.props[0],
+                           budget=dataclasses.replace(budget, max_states=1))
+        _emit({"baseline_mib": current_mib()})
         for prop in spec.props:
             r = check_property(spec.scheme, spec.lock, spec.row.params, prop, budget=budget,
                                progress=line)
@@ -408,6 +409,9 @@ def _parse_row_output(spec: RowSpec, out: str, note: str) -> RowResult:
         if prop not in done:
             props.append(PropertyFigures(prop, "unknown", note or "the row process gave no "
                                          "result for it", 0, 0, 0, 0.0, None))
+    # memory to 0.1 MiB, as the JSON stores it: a document read back gives the same B/state
+    peak = None if peak is None else round(peak, 1)
+    baseline = None if baseline is None else round(baseline, 1)
     return RowResult(spec.scheme, spec.lock, spec.row.name, spec.row.dimension, spec.row.size,
                      spec.row.params.as_dict(), spec.symmetry, tuple(props), peak, baseline,
                      no_sym, note)

@@ -619,7 +619,8 @@ def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[s
 
     result = bench.run_ladder(ladder_rows, chosen_variants, chosen_props, max_seconds,
                               float(max_memory), not no_symmetry,
-                              progress=sys.stderr.isatty(), ladder=ladder, on_row=show,
+                              progress=progress_line() is not None, ladder=ladder,
+                              on_row=show,
                               extra=extra)
     doc = result.to_json()
     if fmt == "markdown":

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TextIO
 
@@ -42,15 +43,19 @@ class ProgressLine:
             self.width = 0
 
 
+#: set to 1 to show the progress line even when stderr is not a terminal (a log file)
+FORCE_ENV = "SYNCFS_MC_PROGRESS"
+
+
 def progress_line(stream: TextIO | None = None, label: str = "") -> ProgressLine | None:
-    """A :class:`ProgressLine` on ``stream`` (default: stderr) when it is a terminal, else
-    None: nothing is shown when the output is piped."""
+    """A :class:`ProgressLine` on ``stream`` (default: stderr) when it is a terminal or
+    ``SYNCFS_MC_PROGRESS=1`` is set, else None: nothing is shown when the output is piped."""
     stream = stream if stream is not None else sys.stderr
     try:
         tty = stream.isatty()
     except (AttributeError, ValueError):
         tty = False
-    return ProgressLine(stream, label) if tty else None
+    return ProgressLine(stream, label) if tty or os.environ.get(FORCE_ENV) == "1" else None
 
 
 def stats_text(stats: Stats) -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
-import time
 import types
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from checks.bench import BenchResult, quick_ladder
 from checks.cli import main
 from checks.progress import ProgressLine, progress_line
 from checks.runner import Budget, check, check_property, instrumented, world_for
+from specs.results import Stats
 from specs.scenarios import SCENARIOS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -239,35 +240,65 @@ def test_fewest_switches_honours_the_memory_limit() -> None:
 
 # -- Ctrl-C ------------------------------------------------------------------------------------
 
-def _interrupt(args: list[str], wait: float) -> tuple[int, str, str]:
-    proc = subprocess.Popen([sys.executable, "-m", "checks.cli", *args], cwd=REPO, text=True,
+def _interrupt_while_searching(args: list[str]) -> tuple[int, str, str, str]:
+    """Run the CLI with the progress line forced on (stderr is a pipe here), wait until a
+    search has reported progress, send SIGINT: (exit code, stdout, stderr, last line)."""
+    env = dict(os.environ, SYNCFS_MC_PROGRESS="1")
+    proc = subprocess.Popen([sys.executable, "-m", "checks.cli", *args], cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(wait)
-    assert proc.poll() is None, "finished before it could be interrupted"
+    seen = b""
+    while b"states/s" not in seen:
+        chunk = os.read(proc.stderr.fileno(), 4096)  # type: ignore[union-attr]
+        if not chunk:
+            break
+        seen += chunk
+    assert b"states/s" in seen, "the run ended before any search reported progress"
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
-    return proc.returncode, out, err
+    out, rest = proc.communicate(timeout=120)
+    err = (seen + rest).decode()
+    return proc.returncode, out.decode(), err, re.split(r"[\r\n]+", err.strip())[-1]
 
 
-# Ctrl-C during check: tests/test_reliability.py::test_an_interrupted_run_leaves_no_report
-
-
-def test_ctrl_c_during_compare_says_how_far_it_got() -> None:
-    code, out, err = _interrupt(["compare", "--scheme", "cursor", "--lock", "spinlock",
-                                 "--scenario", "stress", "--syncs", "3", "--jobs", "1"], 4)
+def test_ctrl_c_during_check_prints_the_figures_so_far() -> None:
+    code, out, err, last = _interrupt_while_searching(
+        ["check", "cursor", "--lock", "spinlock", "--scenario", "stress", "--syncs", "3",
+         "--property", "deadlock,lost"])
     assert code == 130 and out == "" and "Traceback" not in err
-    (line,) = err.strip().splitlines()
-    assert "of 6 checks finished" in line and " states, " in line
+    assert re.fullmatch(r"syncfs-mc: interrupted: (deadlock|lost): [\d,]+ states, [\d,]+ "
+                        r"transitions, depth \d+, [\d.]+s so far; finished: .*", last), last
 
 
-def test_ctrl_c_during_bench_keeps_the_rows_printed_and_writes_no_file(tmp_path: Path
-                                                                       ) -> None:
+def test_ctrl_c_during_bench_writes_no_file_and_says_how_far_it_got(tmp_path: Path) -> None:
     out_json = tmp_path / "b.json"
-    code, out, err = _interrupt(["bench", "--ladder", "frontier", "--rows", "s4k2e2",
-                                 "--variant", "cursor/spinlock", "--property", "lost",
-                                 "--json", str(out_json)], 5)
+    code, out, err, last = _interrupt_while_searching(
+        ["bench", "--ladder", "frontier", "--rows", "s4k2e2", "--variant", "cursor/spinlock",
+         "--property", "lost", "--json", str(out_json)])
     assert code == 130 and "Traceback" not in err, err
-    (line,) = err.strip().splitlines()
-    assert "0 rows finished; cursor/spinlock s4k2e2 lost: " in line and " states, " in line
-    assert out.startswith("variant")  # the header was printed before the rows ran
+    assert re.fullmatch(r"syncfs-mc: interrupted: 0 rows finished; cursor/spinlock s4k2e2 "
+                        r"lost: [\d,]+ states, [\d,]+ transitions, depth \d+, [\d.]+s so far",
+                        last), last
+    assert out.startswith("variant")  # the header was printed before the row ran
     assert os.listdir(tmp_path) == []
+
+
+def test_ctrl_c_during_compare_says_how_far_it_got(monkeypatch, capsys) -> None:
+    """In process: the third check is interrupted in the middle of its search."""
+    from checks import compare
+
+    calls = []
+    real = compare.check_property
+
+    def flaky(*args, **kw):
+        calls.append(args)
+        if len(calls) == 3:
+            raise explicit.SearchInterrupted("unseen", Stats(1234, 5678, 9, 1.5, 40.0))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(compare, "check_property", flaky)
+    assert main(["compare", "--scheme", "copy-naive", "--lock", "none", "--jobs", "1",
+                 "-o", "/dev/null"]) == 130
+    cap = capsys.readouterr()
+    (line,) = cap.err.strip().splitlines()
+    assert line == ("syncfs-mc: interrupted: 2 of 6 checks finished (2 violated); unseen: "
+                    "1,234 states, 5,678 transitions, depth 9, 1.5s so far")
+    assert cap.out == ""

@@ -139,9 +139,6 @@ def test_an_interrupted_run_leaves_no_report(tmp_path: Path) -> None:
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert b"Traceback" not in err and len(err.strip().splitlines()) == 1
-    # the figures so far: the property being searched, and those already decided (none)
-    assert b"interrupted: lost: " in err and b" states, " in err and b"depth " in err
-    assert b"so far; finished: none" in err
     assert out.read_text() == "previous report\n"
     assert sorted(os.listdir(tmp_path)) == ["report.txt"]
 
