@@ -22,6 +22,7 @@ from pathlib import Path
 import click
 
 from checks import compare
+from checks.progress import interrupt_summary, progress_line
 from checks.replay import ReplayError
 from checks.runner import (
     ENGINES,
@@ -301,12 +302,16 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
     budget = Budget(max_states, max_seconds, max_depth or 200, minimize,
                     symmetry=not no_symmetry,
                     max_mib=float(max_memory) if max_memory is not None else None)
+    line = progress_line() if engine != "smt" else None
     try:
         result = run_check(scheme, lock, scenario, params, chosen or None,
-                           engine=engine, budget=budget)
+                           engine=engine, budget=budget, progress=line)
     except (EngineDisagreement, ReplayError) as e:
         click.echo(f"syncfs-mc: BUG: {e}", err=True)
         sys.exit(EXIT_BUG)
+    finally:
+        if line is not None:
+            line.clear()
     timings = not no_timings
     if as_json:
         text = json.dumps(result.to_json(timings), indent=2, sort_keys=False)
@@ -434,13 +439,17 @@ def trace_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fmt
     fmt = _pick("format", fmt, list(render_trace_doc.FORMATS))
     _limits(max_states, max_seconds)
     params = bounds_from(scenario, flock, **bounds)
+    line = progress_line()
     try:
         r = check_property(scheme, lock, params, prop, budget=Budget(
             max_states, max_seconds, minimize=_pick("--minimize value", minimize,
-                                                    list(MINIMIZE))))
+                                                    list(MINIMIZE))), progress=line)
     except ReplayError as e:
         click.echo(f"syncfs-mc: BUG: {e}", err=True)
         sys.exit(EXIT_BUG)
+    finally:
+        if line is not None:
+            line.clear()
     if r.trace is None:
         click.echo(f"{scheme} --lock {lock} --scenario {scenario}: {prop} "
                    f"{verdict_cell(r)}: no counterexample", err=True)
@@ -584,6 +593,142 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [x.strip() for v in values for x in v.split(",") if x.strip()]
 
 
+# --------------------------------------------------------------------------------------------
+# bench: the benchmark ladder (checks/bench.py, reports/bench.py)
+
+
+def _spin_columns() -> tuple[Callable | None, list]:
+    """``--spin``: SPIN's figures beside the explicit engine's, from ``checks.spin`` (the
+    Promela exporter), imported only when asked for.  One-line exit-2 errors when the module
+    or the ``spin`` binary is missing."""
+    import importlib
+    import shutil
+
+    try:
+        spin = importlib.import_module("checks.spin")
+    except ImportError:
+        raise InputError("--spin needs checks/spin.py (the Promela/SPIN exporter), which this "
+                         "build does not have") from None
+    if not hasattr(spin, "run_spin_row"):
+        raise InputError("--spin: checks.spin has no run_spin_row()")
+    if shutil.which("spin") is None:
+        raise InputError("--spin needs the spin binary on PATH (Debian package 'spin')")
+    from checks.bench import add_spin_figures
+
+    def extra(spec, row):
+        return add_spin_figures(spin.run_spin_row, spec, row)
+
+    def get(key: str, fmt: str) -> Callable[[dict], str]:
+        def cell(prop: dict) -> str:
+            v = (prop.get("extra") or {}).get("spin", {}).get(key)
+            return "-" if v is None else fmt.format(v)
+        return cell
+
+    return extra, [("spin verdict", 12, get("verdict", "{}")),
+                   ("spin states", 11, get("states", "{:,}")),
+                   ("spin secs", 9, get("seconds", "{:.2f}"))]
+
+
+@cli.command("bench")
+@click.option("--ladder", default="standard", show_default=True,
+              help="standard (one dimension at a time) | quick (2 rows) | frontier")
+@click.option("--quick", is_flag=True, help="the quick ladder (same as --ladder quick)")
+@click.option("--rows", "rows", multiple=True, help="only these rows, e.g. base,syncers=3")
+@click.option("--variant", "variants", multiple=True,
+              help="SCHEME/LOCK (repeatable; default: cursor/spinlock, mustinc/spinlock, "
+                   "copy-naive/none)")
+@click.option("--property", "props", multiple=True,
+              help="property (repeatable; default: lost, double, unseen, backward, deadlock, "
+                   "and wrap where the counter can wrap)")
+@click.option("--max-seconds", type=float, default=600.0, show_default=True,
+              help="per property search: give up (unknown) after this many seconds")
+@click.option("--max-memory", type=int, default=8192, show_default=True, metavar="MIB",
+              help="per property search: give up (unknown) past this resident memory")
+@click.option("--no-symmetry", is_flag=True, help="store every state (measure the reduction)")
+@click.option("--format", "fmt", default="text", show_default=True, help="text | markdown")
+@click.option("--json", "json_path", metavar="FILE", help="write the figures as JSON")
+@click.option("--png", "png_path", metavar="FILE",
+              help="draw the growth curves (needs matplotlib: the 'bench' extra)")
+@click.option("--spin", is_flag=True, help="add SPIN's figures (needs checks.spin and spin)")
+@click.option("--from-json", "from_json", metavar="FILE",
+              help="run nothing: render the table (and --json, --png) from an earlier --json")
+def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[str, ...],
+              props: tuple[str, ...], max_seconds: float, max_memory: int, no_symmetry: bool,
+              fmt: str, json_path: str | None, png_path: str | None, spin: bool,
+              from_json: str | None) -> None:
+    """Run the benchmark ladder: states, transitions, states/s, memory and time to verdict
+    per variant, scenario size and property; print the table as it grows."""
+    from checks import bench
+    from reports import bench as render_bench
+
+    ladder = _pick("ladder", ladder, list(bench.LADDERS))
+    if quick:
+        ladder = "quick"
+    fmt = _pick("format", fmt, ["text", "markdown"])
+    _limits(None, max_seconds)
+    _bounded("--max-memory", max_memory, 1, MAX_MEMORY_MIB, "MiB of resident memory")
+    ladder_rows = bench.LADDERS[ladder]()
+    if rows:
+        names = [r.name for r in ladder_rows]
+        wanted = [_pick("row", x, names) for x in _split(rows)]
+        ladder_rows = [r for r in ladder_rows if r.name in wanted]
+    chosen_variants = []
+    for v in _split(variants):
+        scheme, _, lock = v.partition("/")
+        chosen_variants.append((_pick("scheme", scheme, list(SCHEMES)),
+                                _pick("discipline", lock or "none", list(DISCIPLINES))))
+    chosen_variants = chosen_variants or list(bench.VARIANTS)
+    chosen_props = _props(props) or None
+    json_out = check_output_path(json_path) if json_path else None
+    png_out = check_output_path(png_path) if png_path else None
+    if png_out is not None:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            raise InputError("--png needs matplotlib: pip install -e '.[bench]'") from None
+    if from_json is not None:
+        try:
+            with open(from_json, encoding="utf-8") as f:
+                earlier = bench.BenchResult.from_json(json.load(f))
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise InputError(f"--from-json {from_json!r}: {e}") from None
+        doc = earlier.to_json()  # derived figures (bytes/state, states/s) recomputed
+        click.echo(render_bench.render_text(doc) if fmt == "text"
+                   else render_bench.render_markdown(doc))
+        if json_out is not None:
+            write_atomically(json_out, json.dumps(doc, indent=2) + "\n")
+        if png_out is not None:
+            render_bench.render_png(doc, str(png_out))
+        sys.exit(EXIT_OK)
+    extra, columns = _spin_columns() if spin else (None, [])
+    if fmt == "text":
+        click.echo(render_bench.header_text(columns))
+    else:
+        click.echo(render_bench.header_markdown(columns))
+
+    def show(r: bench.RowResult) -> None:
+        doc = r.to_json()
+        click.echo(render_bench.row_text(doc, columns) if fmt == "text"
+                   else render_bench.row_markdown(doc, columns))
+
+    result = bench.run_ladder(ladder_rows, chosen_variants, chosen_props, max_seconds,
+                              float(max_memory), not no_symmetry,
+                              progress=progress_line() is not None, ladder=ladder,
+                              on_row=show,
+                              extra=extra)
+    doc = result.to_json()
+    if fmt == "markdown":
+        notes = [f"* {r['scheme']}/{r['lock']} {r['row']}: {r['note']}"
+                 for r in doc["rows"] if r.get("note")]
+        if notes:
+            click.echo("\n" + "\n".join(notes))
+    if json_out is not None:
+        write_atomically(json_out, json.dumps(doc, indent=2) + "\n")
+    if png_out is not None:
+        render_bench.render_png(doc, str(png_out))
+    sys.exit(EXIT_OK)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: click in non-standalone mode so that every error is one line, exit 2."""
     try:
@@ -596,13 +741,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         msg = " ".join(e.format_message().split())
         click.echo(f"syncfs-mc: error: {msg}", err=True)
         return EXIT_USAGE
-    except click.exceptions.Abort:
-        click.echo("syncfs-mc: interrupted", err=True)
+    except click.exceptions.Abort as e:
+        click.echo(interrupt_summary(e), err=True)
         return 130
     except SystemExit as e:
         return int(e.code or 0)
-    except KeyboardInterrupt:
-        click.echo("syncfs-mc: interrupted", err=True)
+    except KeyboardInterrupt as e:
+        click.echo(interrupt_summary(e), err=True)
         return 130
     return EXIT_OK
 
@@ -614,3 +759,4 @@ def entry() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     entry()
+

@@ -9,12 +9,14 @@ the other: what the lock buys.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from itertools import combinations
 
+from checks.explicit import SearchInterrupted
 from checks.runner import Budget, check_property
 from model.world import WorldParams
 from specs.results import CheckResult, CompareResult, Difference, PropertyResult, Verdict
@@ -28,6 +30,31 @@ class Cell:
     lock: str
     scenario: str
     params: WorldParams
+
+
+class CompareInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`run`: the checks finished so far and, when the checks ran in
+    this process, the figures of the one being searched."""
+
+    def __init__(self, results: Sequence[PropertyResult | None], work: Sequence[tuple],
+                 current: SearchInterrupted | None) -> None:
+        super().__init__("compare interrupted")
+        self.finished = [r for r in results if r is not None]
+        self.total = len(work)
+        self.current = current
+
+    def summary(self) -> str:
+        """One line: how many checks finished, their verdicts, the one being searched."""
+        from checks.progress import stats_text
+
+        counts: dict[str, int] = {}
+        for r in self.finished:
+            counts[r.verdict.value] = counts.get(r.verdict.value, 0) + 1
+        verdicts = ", ".join(f"{n} {v}" for v, n in sorted(counts.items())) or "none"
+        text = f"{len(self.finished)} of {self.total} checks finished ({verdicts})"
+        if self.current is not None:
+            text += f"; {self.current.prop}: {stats_text(self.current.stats)} so far"
+        return text
 
 
 def _job(args: tuple[Cell, str, Budget]) -> PropertyResult:
@@ -46,16 +73,29 @@ def run(cells: Sequence[Cell], props: Sequence[str], budget: Budget | None = Non
     results: list[PropertyResult | None] = [None] * len(work)
     if jobs == 1 or len(work) == 1:
         for i, w in enumerate(work):
-            results[i] = _job(w)
+            try:
+                results[i] = _job(w)
+            except SearchInterrupted as e:
+                raise CompareInterrupted(results, work, e) from None
+            except KeyboardInterrupt:
+                raise CompareInterrupted(results, work, None) from None
             if progress:
                 progress(i + 1, len(work))
     else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
+        pool = ProcessPoolExecutor(max_workers=min(jobs, len(work)))
+        try:
             futures = {pool.submit(_job, w): i for i, w in enumerate(work)}
             for done, fut in enumerate(as_completed(futures), start=1):
                 results[futures[fut]] = fut.result()
                 if progress:
                     progress(done, len(work))
+        except KeyboardInterrupt:
+            # the workers' figures die with them: end them now rather than let them run on
+            pool.shutdown(wait=False, cancel_futures=True)
+            for child in multiprocessing.active_children():
+                child.terminate()
+            raise CompareInterrupted(results, work, None) from None
+        pool.shutdown()
     checks = []
     n = len(props)
     for k, c in enumerate(cells):

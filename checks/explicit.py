@@ -41,6 +41,64 @@ class Limits:
 
 #: how many new states between two looks at the process's memory (reading it costs a syscall)
 MEMORY_CHECK_EVERY = 2048
+#: how many expanded states between two looks at the clock (for the time limit and the
+#: progress callback); the clock is also read at the end of every BFS level
+CLOCK_CHECK_EVERY = 1024
+#: seconds between two progress reports
+PROGRESS_INTERVAL = 1.0
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot of a running search, for a progress line: ``states`` stored so far,
+    ``transitions`` taken, the BFS ``depth`` being expanded, ``queue`` (states waiting to be
+    expanded, this level's rest and the next level so far), the process's resident ``mib``."""
+
+    prop: str
+    states: int
+    transitions: int
+    depth: int
+    queue: int
+    seconds: float
+    mib: float
+
+    @property
+    def states_per_second(self) -> float:
+        return self.states / self.seconds if self.seconds > 0 else 0.0
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+class SearchInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a search, carrying the figures reached so far (``stats``) for the
+    property being searched.  A ``KeyboardInterrupt``, so code that does not care sees
+    the plain interrupt."""
+
+    def __init__(self, prop: str, stats: Stats) -> None:
+        super().__init__(f"{prop}: interrupted")
+        self.prop = prop
+        self.stats = stats
+
+
+class _Clock:
+    """Looked at every ``CLOCK_CHECK_EVERY`` expanded states and at each level's end: reports
+    progress at most once per ``interval`` seconds and says when the time budget is spent."""
+
+    def __init__(self, prop: str, limits: Limits, t0: float, progress: ProgressFn | None,
+                 interval: float) -> None:
+        self.prop, self.limits, self.t0 = prop, limits, t0
+        self.progress, self.interval = progress, interval
+        self.next_report = t0 + interval
+
+    def look(self, states: int, transitions: int, depth: int, queue: int) -> str | None:
+        """Report progress if due; the reason to stop when the time budget is spent."""
+        now = time.perf_counter()
+        if self.progress is not None and now >= self.next_report:
+            self.next_report = now + self.interval
+            self.progress(Progress(self.prop, states, transitions, depth, queue,
+                                   now - self.t0, current_mib()))
+        return _time_limit_hit(self.limits, self.t0, depth)
 
 
 @dataclass(frozen=True)
@@ -288,7 +346,9 @@ def successor_function(cw: CompiledWorld, twin: CompiledWorld | None) -> Success
 
 
 def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
-           twin: CompiledWorld | None = None, symmetry: bool = True) -> Outcome:
+           twin: CompiledWorld | None = None, symmetry: bool = True,
+           progress: ProgressFn | None = None,
+           progress_interval: float = PROGRESS_INTERVAL) -> Outcome:
     """Breadth-first search for a step that violates ``prop`` (or, for ``deadlock``, a state
     where unfinished actors are all blocked).  With ``twin``: the ``wrap`` product.
 
@@ -296,6 +356,10 @@ def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
     a permutation of interchangeable actors (``symmetry_groups``).  Depths are unchanged, so
     counterexamples stay shortest; the concrete schedule is rebuilt by re-simulating the
     canonical path from the initial state.
+
+    ``progress`` is called with a :class:`Progress` at most once per ``progress_interval``
+    seconds (the clock is read every ``CLOCK_CHECK_EVERY`` states and at each level's end).
+    Ctrl-C raises :class:`SearchInterrupted` with the figures so far.
     """
     t0 = time.perf_counter()
     limits = limits or Limits()
@@ -351,49 +415,63 @@ def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
     def stats() -> Stats:
         return Stats(len(parent), transitions, depth, time.perf_counter() - t0, _peak_mib())
 
-    while frontier:
-        nxt: list[int] = []
-        for x in frontier:
-            s = unpack(x)
-            succ, moved = successors(s)
-            transitions += len(succ)
-            for _, t, bad in succ:
-                if bad:
-                    depth += 1
-                    return Outcome(Verdict.VIOLATED, schedule(x, True), prop, stats())
-                if canon is not None:
-                    t = canon(t)
-                y = pack(t)
-                if verify and unpack(y) != t:
-                    raise OverflowError(f"a value outgrew its slot width: {t}")
-                if y not in parent:
-                    parent[y] = x
-                    nxt.append(y)
-            if deadlock and not moved and any(s[pcs[i]] < dones[i] for i in actor_range):
-                return Outcome(Verdict.VIOLATED, schedule(x, False), prop, stats())
-            if limits.max_states is not None and len(parent) > limits.max_states:
-                return Outcome(Verdict.UNKNOWN, None,
-                               f"state limit {limits.max_states} reached at depth {depth}",
-                               stats())
-            if limits.max_mib is not None and len(parent) >= next_memory_check:
-                next_memory_check = len(parent) + MEMORY_CHECK_EVERY
-                mib = current_mib()
-                if mib > limits.max_mib:
+    clock = _Clock(prop, limits, t0, progress, progress_interval)
+    tick = CLOCK_CHECK_EVERY
+    try:
+        while frontier:
+            nxt: list[int] = []
+            for i, x in enumerate(frontier):
+                s = unpack(x)
+                succ, moved = successors(s)
+                transitions += len(succ)
+                for _, t, bad in succ:
+                    if bad:
+                        depth += 1
+                        return Outcome(Verdict.VIOLATED, schedule(x, True), prop, stats())
+                    if canon is not None:
+                        t = canon(t)
+                    y = pack(t)
+                    if verify and unpack(y) != t:
+                        raise OverflowError(f"a value outgrew its slot width: {t}")
+                    if y not in parent:
+                        parent[y] = x
+                        nxt.append(y)
+                if deadlock and not moved and any(s[pcs[k]] < dones[k] for k in actor_range):
+                    return Outcome(Verdict.VIOLATED, schedule(x, False), prop, stats())
+                if limits.max_states is not None and len(parent) > limits.max_states:
                     return Outcome(Verdict.UNKNOWN, None,
-                                   f"memory limit {limits.max_mib:g} MiB reached ({mib:.0f} MiB "
-                                   f"resident) at depth {depth} with {len(parent)} states",
+                                   f"state limit {limits.max_states} reached at depth {depth}",
                                    stats())
-        late = _time_limit_hit(limits, t0, depth)
-        if late:
-            return Outcome(Verdict.UNKNOWN, None, late, stats())
-        frontier = nxt
-        if frontier:
-            depth += 1
-    return Outcome(Verdict.HOLDS, None, f"no violation in {len(parent)} states", stats())
+                if limits.max_mib is not None and len(parent) >= next_memory_check:
+                    next_memory_check = len(parent) + MEMORY_CHECK_EVERY
+                    mib = current_mib()
+                    if mib > limits.max_mib:
+                        return Outcome(Verdict.UNKNOWN, None,
+                                       f"memory limit {limits.max_mib:g} MiB reached ({mib:.0f} "
+                                       f"MiB resident) at depth {depth} with {len(parent)} "
+                                       "states", stats())
+                tick -= 1
+                if tick <= 0:
+                    tick = CLOCK_CHECK_EVERY
+                    late = clock.look(len(parent), transitions, depth,
+                                      len(frontier) - i + len(nxt))
+                    if late:
+                        return Outcome(Verdict.UNKNOWN, None, late, stats())
+            late = clock.look(len(parent), transitions, depth, len(nxt))
+            if late:
+                return Outcome(Verdict.UNKNOWN, None, late, stats())
+            frontier = nxt
+            if frontier:
+                depth += 1
+        return Outcome(Verdict.HOLDS, None, f"no violation in {len(parent)} states", stats())
+    except KeyboardInterrupt:
+        raise SearchInterrupted(prop, stats()) from None
 
 
 def search_fewest_switches(cw: CompiledWorld, prop: str, limits: Limits | None = None,
-                           twin: CompiledWorld | None = None) -> Outcome:
+                           twin: CompiledWorld | None = None,
+                           progress: ProgressFn | None = None,
+                           progress_interval: float = PROGRESS_INTERVAL) -> Outcome:
     """Like :func:`search`, but among the shortest counterexamples return one with the
     fewest context switches (steps whose actor differs from the previous step's).
 
@@ -401,7 +479,8 @@ def search_fewest_switches(cw: CompiledWorld, prop: str, limits: Limits | None =
     revisited later (so every path kept is a shortest one); within a level, each state keeps,
     per actor that last moved, the fewest switches of any shortest path reaching it, and the
     whole level of the first violation is expanded before choosing.  The state space is the
-    one ``search`` visits, times at most the number of actors in bookkeeping.
+    one ``search`` visits, times at most the number of actors in bookkeeping.  Limits,
+    ``progress`` and Ctrl-C behave as in :func:`search`.
     """
     t0 = time.perf_counter()
     limits = limits or Limits()
@@ -434,43 +513,64 @@ def search_fewest_switches(cw: CompiledWorld, prop: str, limits: Limits | None =
     def stats() -> Stats:
         return Stats(len(seen), transitions, depth, time.perf_counter() - t0, _peak_mib())
 
-    while level:
-        nxt: dict[tuple[int, ...], dict[int, int]] = {}
-        best: tuple[int, Key, int | None] | None = None
-        for s, lasts in level.items():
-            real = s[:n] if twin is not None else s
-            succ, moved = successors(s)
-            transitions += len(succ)
-            for ai, t, bad in succ:
-                for last, sw in lasts.items():
-                    cost = sw + (1 if last not in (-1, ai) else 0)
-                    if bad:
-                        if best is None or cost < best[0]:
-                            best = (cost, (s, last), ai)
-                        continue
-                    if best is not None or (t in seen and t not in nxt):
-                        continue
-                    per = nxt.setdefault(t, {})
-                    if ai not in per or cost < per[ai]:
-                        per[ai] = cost
-                        parent[(t, ai)] = ((s, last), ai)
-            if deadlock and not moved and any(real[pcs[i]] < dones[i] for i in actor_range):
-                for last, sw in lasts.items():
-                    if best is None or sw < best[0]:
-                        best = (sw, (s, last), None)
-            if limits.max_states is not None and len(seen) + len(nxt) > limits.max_states:
-                return Outcome(Verdict.UNKNOWN, None,
-                               f"state limit {limits.max_states} reached at depth {depth}",
-                               stats())
-        seen.update(nxt)
-        if best is not None:
-            if best[2] is not None:
+    clock = _Clock(prop, limits, t0, progress, progress_interval)
+    tick = CLOCK_CHECK_EVERY
+    next_memory_check = 0
+    try:
+        while level:
+            nxt: dict[tuple[int, ...], dict[int, int]] = {}
+            best: tuple[int, Key, int | None] | None = None
+            for i, (s, lasts) in enumerate(level.items()):
+                real = s[:n] if twin is not None else s
+                succ, moved = successors(s)
+                transitions += len(succ)
+                for ai, t, bad in succ:
+                    for last, sw in lasts.items():
+                        cost = sw + (1 if last not in (-1, ai) else 0)
+                        if bad:
+                            if best is None or cost < best[0]:
+                                best = (cost, (s, last), ai)
+                            continue
+                        if best is not None or (t in seen and t not in nxt):
+                            continue
+                        per = nxt.setdefault(t, {})
+                        if ai not in per or cost < per[ai]:
+                            per[ai] = cost
+                            parent[(t, ai)] = ((s, last), ai)
+                if deadlock and not moved and any(real[pcs[k]] < dones[k] for k in actor_range):
+                    for last, sw in lasts.items():
+                        if best is None or sw < best[0]:
+                            best = (sw, (s, last), None)
+                stored = len(seen) + len(nxt)
+                if limits.max_states is not None and stored > limits.max_states:
+                    return Outcome(Verdict.UNKNOWN, None,
+                                   f"state limit {limits.max_states} reached at depth {depth}",
+                                   stats())
+                if limits.max_mib is not None and stored >= next_memory_check:
+                    next_memory_check = stored + MEMORY_CHECK_EVERY
+                    mib = current_mib()
+                    if mib > limits.max_mib:
+                        return Outcome(Verdict.UNKNOWN, None,
+                                       f"memory limit {limits.max_mib:g} MiB reached ({mib:.0f} "
+                                       f"MiB resident) at depth {depth} with {stored} states",
+                                       stats())
+                tick -= 1
+                if tick <= 0:
+                    tick = CLOCK_CHECK_EVERY
+                    late = clock.look(stored, transitions, depth, len(level) - i + len(nxt))
+                    if late:
+                        return Outcome(Verdict.UNKNOWN, None, late, stats())
+            seen.update(nxt)
+            if best is not None:
+                if best[2] is not None:
+                    depth += 1
+                return Outcome(Verdict.VIOLATED, path(best[1], best[2]), prop, stats())
+            late = clock.look(len(seen), transitions, depth, len(nxt))
+            if late:
+                return Outcome(Verdict.UNKNOWN, None, late, stats())
+            level = nxt
+            if level:
                 depth += 1
-            return Outcome(Verdict.VIOLATED, path(best[1], best[2]), prop, stats())
-        late = _time_limit_hit(limits, t0, depth)
-        if late:
-            return Outcome(Verdict.UNKNOWN, None, late, stats())
-        level = nxt
-        if level:
-            depth += 1
-    return Outcome(Verdict.HOLDS, None, f"no violation in {len(seen)} states", stats())
+        return Outcome(Verdict.HOLDS, None, f"no violation in {len(seen)} states", stats())
+    except KeyboardInterrupt:
+        raise SearchInterrupted(prop, stats()) from None

@@ -1,0 +1,517 @@
+"""The benchmark ladder: how the explicit engine's cost grows with the scenario's size.
+
+A *ladder* is a list of :class:`Row` s (scenario sizes).  The standard ladder starts from a
+base scenario (2 overlay syncers, 1 EIO, 1 syncfs per file, the kernel's 19-bit counter,
+opens racing with writeback) and varies one dimension at a time: syncers 3 and 4, errors 2
+and 3, syncs per file 2 and 3, counter bits 2.  Each row is run for a fixed set of variants
+(:data:`VARIANTS`) and properties (:data:`PROPERTIES`, plus ``wrap`` where the counter has few
+enough bits to wrap).
+
+Each (variant, row) runs in a fresh Python process (:func:`run_row`), so that its peak
+resident memory belongs to it alone.  That process records its resident memory once the
+catalogue is loaded and a one-state warm-up search has run (the *baseline*), runs every
+property in turn with the explicit engine, and reports its peak resident memory (``VmHWM``)
+at the end.  ``bytes/state`` is (peak - baseline) divided by the largest number of states
+any one search stored (the symmetry-off probe included): the searches run one after
+another and each frees its visited set before the next, so the peak is the largest
+search's (it includes that search's BFS queue and the dict's spare capacity, so it is what
+a stored state really costs).  Below :data:`MIN_DELTA_MIB` of growth the quotient is noise
+and is not reported.
+
+Limits: ``max_seconds`` and ``max_memory`` apply to each property's search (as ``check
+--max-seconds`` and ``--max-memory`` do); a search that hits one is reported ``unknown``
+with the figures reached, never dropped.  A row whose process dies or overruns its time by
+far is reported ``unknown`` for the properties it had not finished.
+
+The result is plain data (:class:`BenchResult`, JSON via ``to_json``);
+``reports/bench.py`` renders the table and the growth curves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import platform
+import resource
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from model.errseq import ERRNO_NUMBERS
+from model.world import WorldParams
+
+EIO = ERRNO_NUMBERS["EIO"]
+
+#: the variants every ladder row is run for: one that holds everywhere (the full state space
+#: is explored), one that holds or breaks depending on the counter, one broken at once
+VARIANTS: tuple[tuple[str, str], ...] = (
+    ("cursor", "spinlock"),
+    ("mustinc", "spinlock"),
+    ("copy-naive", "none"),
+)
+#: the properties measured on every row; ``wrap`` is added where the counter can wrap
+PROPERTIES: tuple[str, ...] = ("lost", "double", "unseen", "backward", "deadlock")
+#: counters this narrow (or narrower) also get the ``wrap`` property
+WRAP_BITS = 4
+#: growth of resident memory below which bytes per state is not reported (noise)
+MIN_DELTA_MIB = 8.0
+#: seconds a row process may run past the sum of its per-property budgets before it is killed
+GRACE_SECONDS = 120.0
+
+BASE = WorldParams(syncers=2, syncs=1, errors=(EIO,), counter_bits=19)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One rung of a ladder: ``params`` differ from the base on ``dimension`` (``"base"`` for
+    the base itself), whose value there is ``size`` (the x axis of the growth curves)."""
+
+    name: str
+    dimension: str
+    size: int
+    params: WorldParams
+
+
+def _row(dimension: str, size: int, **change: Any) -> Row:
+    return Row(f"{dimension}={size}", dimension, size, dataclasses.replace(BASE, **change))
+
+
+def standard_ladder() -> list[Row]:
+    """Base, then one dimension at a time: syncers 3, 4; errors 2, 3; syncs 2, 3; counter
+    bits 2."""
+    return [
+        Row("base", "base", 0, BASE),
+        _row("syncers", 3, syncers=3),
+        _row("syncers", 4, syncers=4),
+        _row("errors", 2, errors=(EIO,) * 2),
+        _row("errors", 3, errors=(EIO,) * 3),
+        _row("syncs", 2, syncs=2),
+        _row("syncs", 3, syncs=3),
+        _row("counter_bits", 2, counter_bits=2),
+    ]
+
+
+def quick_ladder() -> list[Row]:
+    """Two small rows, for tests and CI: the base and 3 syncers."""
+    return [Row("base", "base", 0, BASE), _row("syncers", 3, syncers=3)]
+
+
+def frontier_ladder() -> list[Row]:
+    """Several dimensions grown together, to find how far one variant gets within a budget:
+    ``stress``'s shape (3 syncers, 2 syncs, 2 EIOs) with the kernel's counter, then one
+    more syncer, sync or error at a time."""
+    def grow(k: int, syncers: int, syncs: int, errors: int) -> Row:
+        return Row(f"s{syncers}k{syncs}e{errors}", "frontier", k,
+                   dataclasses.replace(BASE, syncers=syncers, syncs=syncs,
+                                       errors=(EIO,) * errors))
+    return [grow(1, 3, 2, 2), grow(2, 4, 2, 2), grow(3, 4, 2, 3), grow(4, 4, 3, 2),
+            grow(5, 5, 2, 2)]
+
+
+LADDERS: dict[str, Callable[[], list[Row]]] = {
+    "standard": standard_ladder,
+    "quick": quick_ladder,
+    "frontier": frontier_ladder,
+}
+
+
+def properties_for(params: WorldParams, props: Sequence[str] | None = None) -> list[str]:
+    """``props`` (default :data:`PROPERTIES`), with ``wrap`` where the counter can wrap."""
+    chosen = list(props) if props else list(PROPERTIES)
+    if not props and params.counter_bits <= WRAP_BITS:
+        chosen.append("wrap")
+    return chosen
+
+
+# --------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass(frozen=True)
+class PropertyFigures:
+    """One property's search on one row: its verdict and what it cost."""
+
+    prop: str
+    verdict: str
+    reason: str
+    states: int
+    transitions: int
+    max_depth: int
+    seconds: float
+    trace_length: int | None
+    by_design: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. {"spin": {...}}
+
+    @property
+    def states_per_second(self) -> float | None:
+        return self.states / self.seconds if self.seconds > 0 else None
+
+    def to_json(self) -> dict[str, Any]:
+        """States per second are computed from the seconds as stored (to the millisecond),
+        so a document read back renders the same figures."""
+        d = dataclasses.asdict(self)
+        d["seconds"] = secs = round(self.seconds, 3)
+        d["states_per_second"] = round(self.states / secs) if secs > 0 else None
+        return d
+
+    @staticmethod
+    def from_json(d: dict[str, Any]) -> PropertyFigures:
+        return PropertyFigures(d["prop"], d["verdict"], d["reason"], d["states"],
+                               d["transitions"], d["max_depth"], d["seconds"],
+                               d["trace_length"], d.get("by_design", False),
+                               dict(d.get("extra") or {}))
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """One variant on one row: a :class:`PropertyFigures` per property, and the row
+    process's memory (``peak_mib`` its peak resident memory, ``baseline_mib`` its resident
+    memory before the first search).  ``states_no_symmetry``: the first property's states with
+    symmetry reduction off (measured on the syncers dimension), else None."""
+
+    scheme: str
+    lock: str
+    row: str
+    dimension: str
+    size: int
+    params: dict[str, Any]
+    symmetry: bool
+    properties: tuple[PropertyFigures, ...]
+    peak_mib: float | None
+    baseline_mib: float | None
+    states_no_symmetry: int | None = None
+    note: str = ""  # why figures are missing (the row process died, was killed, ...)
+
+    @property
+    def variant(self) -> str:
+        return f"{self.scheme}/{self.lock}"
+
+    @property
+    def max_states(self) -> int:
+        return max((p.states for p in self.properties), default=0)
+
+    @property
+    def seconds(self) -> float:
+        return sum(p.seconds for p in self.properties)
+
+    @property
+    def bytes_per_state(self) -> float | None:
+        """(peak - baseline) / the most states any one search of the row stored (the
+        symmetry-off probe included); None below the noise floor."""
+        stored = max(self.max_states, self.states_no_symmetry or 0)
+        if self.peak_mib is None or self.baseline_mib is None or not stored:
+            return None
+        delta = self.peak_mib - self.baseline_mib
+        if delta < MIN_DELTA_MIB:
+            return None
+        return delta * 1024 * 1024 / stored
+
+    def to_json(self) -> dict[str, Any]:
+        bps = self.bytes_per_state
+        return {"scheme": self.scheme, "lock": self.lock, "row": self.row,
+                "dimension": self.dimension, "size": self.size, "params": dict(self.params),
+                "symmetry": self.symmetry,
+                "properties": [p.to_json() for p in self.properties],
+                "peak_mib": None if self.peak_mib is None else round(self.peak_mib, 1),
+                "baseline_mib": (None if self.baseline_mib is None
+                                 else round(self.baseline_mib, 1)),
+                "bytes_per_state": None if bps is None else round(bps, 1),
+                "states_no_symmetry": self.states_no_symmetry, "note": self.note}
+
+    @staticmethod
+    def from_json(d: dict[str, Any]) -> RowResult:
+        return RowResult(d["scheme"], d["lock"], d["row"], d["dimension"], d["size"],
+                         dict(d["params"]), d["symmetry"],
+                         tuple(PropertyFigures.from_json(p) for p in d["properties"]),
+                         d["peak_mib"], d["baseline_mib"], d.get("states_no_symmetry"),
+                         d.get("note", ""))
+
+
+BENCH_FORMAT, BENCH_VERSION = "syncfs-mc-bench", 1
+
+
+@dataclass(frozen=True)
+class BenchResult:
+    """A whole ladder run: the settings, the machine, one :class:`RowResult` per variant
+    and row, in the order run."""
+
+    ladder: str
+    settings: dict[str, Any]
+    machine: dict[str, Any]
+    rows: tuple[RowResult, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"format": BENCH_FORMAT, "version": BENCH_VERSION, "ladder": self.ladder,
+                "settings": dict(self.settings), "machine": dict(self.machine),
+                "rows": [r.to_json() for r in self.rows]}
+
+    @staticmethod
+    def from_json(d: dict[str, Any]) -> BenchResult:
+        if d.get("format") != BENCH_FORMAT or d.get("version") != BENCH_VERSION:
+            raise ValueError(f"not a {BENCH_FORMAT} v{BENCH_VERSION} document")
+        return BenchResult(d["ladder"], dict(d["settings"]), dict(d["machine"]),
+                           tuple(RowResult.from_json(r) for r in d["rows"]))
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return {"python": platform.python_version(), "platform": platform.platform(),
+            "cpus": os.cpu_count(), "loadavg_at_start": [round(x, 2) for x in load or ()]}
+
+
+# --------------------------------------------------------------------------------------------
+# One row, in its own process
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """What a row process is asked to do (sent as JSON on its command line)."""
+
+    scheme: str
+    lock: str
+    row: Row
+    props: tuple[str, ...]
+    max_seconds: float | None
+    max_memory: float | None
+    symmetry: bool
+    no_symmetry_probe: bool  # also count the first property's states without symmetry
+    progress: bool  # show a progress line on the row process's stderr (a terminal)
+
+    def to_json(self) -> str:
+        p = dataclasses.asdict(self.row.params)
+        p["errors"] = list(p["errors"])
+        return json.dumps({"scheme": self.scheme, "lock": self.lock,
+                           "row": [self.row.name, self.row.dimension, self.row.size, p],
+                           "props": list(self.props), "max_seconds": self.max_seconds,
+                           "max_memory": self.max_memory, "symmetry": self.symmetry,
+                           "no_symmetry_probe": self.no_symmetry_probe,
+                           "progress": self.progress})
+
+    @staticmethod
+    def from_json(text: str) -> RowSpec:
+        d = json.loads(text)
+        name, dim, size, p = d["row"]
+        p["errors"] = tuple(p["errors"])
+        return RowSpec(d["scheme"], d["lock"], Row(name, dim, size, WorldParams(**p)),
+                       tuple(d["props"]), d["max_seconds"], d["max_memory"], d["symmetry"],
+                       d["no_symmetry_probe"], d["progress"])
+
+
+def _emit(obj: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+def _figures(r: Any) -> PropertyFigures:
+    return PropertyFigures(r.prop, r.verdict.value, r.reason, r.stats.states,
+                           r.stats.transitions, r.stats.max_depth, r.stats.seconds,
+                           r.trace_length, r.by_design)
+
+
+def peak_rss_mib() -> float:
+    """The process's peak resident memory: ``VmHWM`` from ``/proc/self/status`` (it starts
+    afresh at exec, unlike ``ru_maxrss``, which keeps the peak of the forked parent's copy),
+    else ``ru_maxrss``."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except (OSError, ValueError, IndexError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def row_main(spec: RowSpec) -> int:
+    """The row process: one JSON line per property as it is decided, then one with the
+    memory figures.  On SIGINT, one line with the figures of the search under way; exit 130."""
+    from checks.explicit import SearchInterrupted, current_mib
+    from checks.progress import progress_line
+    from checks.runner import Budget, check_property
+    from model.variants import load_catalogue
+
+    budget = Budget(max_seconds=spec.max_seconds, max_mib=spec.max_memory,
+                    symmetry=spec.symmetry)
+    label = f"{spec.scheme}/{spec.lock} {spec.row.name}"
+    line = progress_line(label=label) if spec.progress else None
+    try:
+        load_catalogue()
+        if spec.props:  # warm up: every module and code path loaded before the baseline
+            check_property(spec.scheme, spec.lock, spec.row.params, spec.props[0],
+                           budget=dataclasses.replace(budget, max_states=1))
+        _emit({"baseline_mib": current_mib()})
+        for prop in spec.props:
+            r = check_property(spec.scheme, spec.lock, spec.row.params, prop, budget=budget,
+                               progress=line)
+            if line is not None:
+                line.clear()
+            _emit({"property": _figures(r).to_json()})
+        if spec.no_symmetry_probe and spec.props:
+            off = dataclasses.replace(budget, symmetry=False)
+            r = check_property(spec.scheme, spec.lock, spec.row.params, spec.props[0],
+                               budget=off, progress=line)
+            if line is not None:
+                line.clear()
+            if r.verdict.value != "unknown":
+                _emit({"states_no_symmetry": r.stats.states})
+    except SearchInterrupted as e:
+        if line is not None:
+            line.clear()
+        _emit({"interrupted": {"prop": e.prop, "states": e.stats.states,
+                               "transitions": e.stats.transitions,
+                               "max_depth": e.stats.max_depth, "seconds": e.stats.seconds}})
+        return 130
+    except KeyboardInterrupt:
+        _emit({"interrupted": None})
+        return 130
+    _emit({"peak_mib": peak_rss_mib()})
+    return 0
+
+
+class BenchInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a ladder: the rows finished so far and where the row under way got."""
+
+    def __init__(self, done: Sequence[RowResult], current: str,
+                 partial: dict[str, Any] | None) -> None:
+        super().__init__("bench interrupted")
+        self.done, self.current, self.partial = list(done), current, partial
+
+    def summary(self) -> str:
+        text = f"{len(self.done)} rows finished; {self.current}"
+        p = self.partial
+        if p:
+            text += (f" {p['prop']}: {p['states']:,} states, {p['transitions']:,} transitions, "
+                     f"depth {p['max_depth']}, {p['seconds']:.1f}s so far")
+        return text
+
+
+def _parse_row_output(spec: RowSpec, out: str, note: str) -> RowResult:
+    props: list[PropertyFigures] = []
+    baseline = peak = None
+    no_sym = None
+    for line in out.splitlines():
+        try:
+            d = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if "property" in d:
+            props.append(PropertyFigures.from_json(d["property"]))
+        baseline = d.get("baseline_mib", baseline)
+        peak = d.get("peak_mib", peak)
+        no_sym = d.get("states_no_symmetry", no_sym)
+    done = {p.prop for p in props}
+    for prop in spec.props:
+        if prop not in done:
+            props.append(PropertyFigures(prop, "unknown", note or "the row process gave no "
+                                         "result for it", 0, 0, 0, 0.0, None))
+    # memory to 0.1 MiB, as the JSON stores it: a document read back gives the same B/state
+    peak = None if peak is None else round(peak, 1)
+    baseline = None if baseline is None else round(baseline, 1)
+    return RowResult(spec.scheme, spec.lock, spec.row.name, spec.row.dimension, spec.row.size,
+                     spec.row.params.as_dict(), spec.symmetry, tuple(props), peak, baseline,
+                     no_sym, note)
+
+
+def run_row(spec: RowSpec, done: Sequence[RowResult] = ()) -> RowResult:
+    """Run one (variant, row) in a fresh interpreter and collect its figures.  ``done``:
+    rows already finished, carried in the :class:`BenchInterrupted` raised on Ctrl-C."""
+    budget = (spec.max_seconds or 0) * (len(spec.props) + spec.no_symmetry_probe)
+    timeout = budget + GRACE_SECONDS if spec.max_seconds else None
+    cmd = [sys.executable, "-m", "checks.bench", "--row", spec.to_json()]
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    # its own process group: a Ctrl-C on the terminal reaches only this process, which
+    # forwards exactly one SIGINT and collects the figures the row process prints
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env, cwd=root,
+                            process_group=0)
+    label = f"{spec.scheme}/{spec.lock} {spec.row.name}"
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+        return _parse_row_output(spec, out, f"row process killed after {timeout:g}s")
+    except KeyboardInterrupt:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+        try:
+            out, _ = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+        partial = None
+        for line in (out or "").splitlines():
+            if line.startswith('{"interrupted"'):
+                partial = json.loads(line)["interrupted"]
+        raise BenchInterrupted(done, label, partial) from None
+    if proc.returncode != 0:
+        return _parse_row_output(spec, out, f"row process exited with {proc.returncode}")
+    return _parse_row_output(spec, out, "")
+
+
+def run_ladder(rows: Sequence[Row], variants: Sequence[tuple[str, str]],
+               props: Sequence[str] | None = None, max_seconds: float | None = 600.0,
+               max_memory: float | None = 8192.0, symmetry: bool = True,
+               progress: bool = False, ladder: str = "custom",
+               on_row: Callable[[RowResult], None] | None = None,
+               extra: Callable[[RowSpec, RowResult], RowResult] | None = None
+               ) -> BenchResult:
+    """Run every variant on every row, each in its own process; ``on_row`` sees each
+    :class:`RowResult` as it is finished (to print the table as it grows).  ``extra`` may add
+    columns to a finished row (another engine's figures in ``PropertyFigures.extra``)."""
+    results: list[RowResult] = []
+    for scheme, lock in variants:
+        for row in rows:
+            chosen = tuple(properties_for(row.params, props))
+            spec = RowSpec(scheme, lock, row, chosen, max_seconds, max_memory, symmetry,
+                           symmetry and row.dimension in ("syncers", "base"), progress)
+            r = run_row(spec, results)
+            if extra is not None:
+                r = extra(spec, r)
+            results.append(r)
+            if on_row is not None:
+                on_row(r)
+    settings = {"max_seconds": max_seconds, "max_memory_mib": max_memory,
+                "symmetry": symmetry, "properties": list(props) if props else None,
+                "variants": [f"{s}/{lk}" for s, lk in variants]}
+    return BenchResult(ladder, settings, machine(), tuple(results))
+
+
+def add_spin_figures(run_spin_row: Callable[..., Any], spec: RowSpec, row: RowResult
+                     ) -> RowResult:
+    """``row`` with SPIN's figures for each property in ``PropertyFigures.extra["spin"]``:
+    ``run_spin_row(scheme, lock, params, prop, timeout_s)`` (``checks.spin``) returns an
+    object with ``verdict``, ``states``, ``transitions``, ``compile_s``, ``search_s``, a
+    depth or trail length and a memory figure."""
+    props = []
+    for p in row.properties:
+        r = run_spin_row(spec.scheme, spec.lock, spec.row.params, p.prop, spec.max_seconds)
+        verdict = getattr(r, "verdict", None)
+        compile_s = getattr(r, "compile_s", None)
+        search_s = getattr(r, "search_s", None)
+        fig = {"verdict": getattr(verdict, "value", verdict),
+               "states": getattr(r, "states", None),
+               "transitions": getattr(r, "transitions", None),
+               "compile_s": compile_s, "search_s": search_s,
+               "seconds": (compile_s or 0) + (search_s or 0)
+               if compile_s is not None or search_s is not None else None,
+               "depth": getattr(r, "depth", getattr(r, "trail_length", None)),
+               "memory": getattr(r, "memory", None)}
+        props.append(dataclasses.replace(p, extra={**p.extra, "spin": fig}))
+    return dataclasses.replace(row, properties=tuple(props))
+
+
+def _main(argv: Sequence[str]) -> int:
+    if len(argv) == 2 and argv[0] == "--row":
+        return row_main(RowSpec.from_json(argv[1]))
+    sys.stderr.write("usage: python -m checks.bench --row SPEC (use `syncfs-mc bench`)\n")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))
