@@ -484,24 +484,26 @@ def run_ladder(rows: Sequence[Row], variants: Sequence[tuple[str, str]],
 
 def add_spin_figures(run_spin_row: Callable[..., Any], spec: RowSpec, row: RowResult
                      ) -> RowResult:
-    """``row`` with SPIN's figures for each property in ``PropertyFigures.extra["spin"]``:
-    ``run_spin_row(scheme, lock, params, prop, timeout_s)`` (``checks.spin``) returns an
-    object with ``verdict``, ``states``, ``transitions``, ``compile_s``, ``search_s``, a
-    depth or trail length and a memory figure."""
+    """``row`` with SPIN's figures for each property in ``PropertyFigures.extra["spin"]``,
+    from ``checks.spin.run_spin_row`` (a :class:`checks.spin.SpinRun`): verdict, states,
+    compile and search seconds, trail length, and the ratios syncfs-mc/SPIN for time to
+    verdict (SPIN's compile included) and states.  ``agree`` is False when the verdicts, or
+    the shortest lengths of a violation, differ: a bug in one of the two checkers."""
     props = []
     for p in row.properties:
         r = run_spin_row(spec.scheme, spec.lock, spec.row.params, p.prop, spec.max_seconds)
-        verdict = getattr(r, "verdict", None)
-        compile_s = getattr(r, "compile_s", None)
-        search_s = getattr(r, "search_s", None)
-        fig = {"verdict": getattr(verdict, "value", verdict),
-               "states": getattr(r, "states", None),
-               "transitions": getattr(r, "transitions", None),
-               "compile_s": compile_s, "search_s": search_s,
-               "seconds": (compile_s or 0) + (search_s or 0)
-               if compile_s is not None or search_s is not None else None,
-               "depth": getattr(r, "depth", getattr(r, "trail_length", None)),
-               "memory": getattr(r, "memory", None)}
+        total = r.compile_seconds + r.search_seconds
+        decided = r.verdict != "unknown" and p.verdict != "unknown"
+        agree = None if not decided else (
+            r.verdict == p.verdict and (p.trace_length is None
+                                        or r.trail_length == p.trace_length))
+        fig = {"verdict": r.verdict, "reason": r.reason, "states": r.states,
+               "transitions": r.transitions, "compile_s": round(r.compile_seconds, 3),
+               "search_s": round(r.search_seconds, 3), "seconds": round(total, 3),
+               "trail_length": r.trail_length, "memory_mib": r.memory_mib, "por": r.por,
+               "time_ratio": round(p.seconds / total, 3) if total > 0 else None,
+               "states_ratio": round(p.states / r.states, 3) if r.states else None,
+               "agree": agree}
         props.append(dataclasses.replace(p, extra={**p.extra, "spin": fig}))
     return dataclasses.replace(row, properties=tuple(props))
 

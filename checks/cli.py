@@ -624,9 +624,13 @@ def _spin_columns() -> tuple[Callable | None, list]:
             return "-" if v is None else fmt.format(v)
         return cell
 
-    return extra, [("spin verdict", 12, get("verdict", "{}")),
+    return extra, [("spin", 8, get("verdict", "{}")),
                    ("spin states", 11, get("states", "{:,}")),
-                   ("spin secs", 9, get("seconds", "{:.2f}"))]
+                   ("spin cc s", 9, get("compile_s", "{:.2f}")),
+                   ("spin run s", 10, get("search_s", "{:.2f}")),
+                   ("t ratio", 7, get("time_ratio", "{:.2f}")),
+                   ("st ratio", 8, get("states_ratio", "{:.2f}")),
+                   ("agree", 5, get("agree", "{}"))]
 
 
 @cli.command("bench")
