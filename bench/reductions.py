@@ -25,13 +25,14 @@ CONFIGS = (("plain", False, False), ("sym", True, False), ("por", False, True),
            ("sym+por", True, True))
 
 
-def run(scenarios: list[str], locks: list[str], markdown: bool) -> int:
+def run(scenarios: list[str], locks: list[str], markdown: bool,
+        configs: tuple[tuple[str, bool, bool], ...] = CONFIGS) -> int:
     """Print the comparison; return the number of cells where a reduction changed a result."""
     bad = 0
     totals: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0.0])
     sep = " | " if markdown else "  "
     head = ["scenario", "scheme", "lock", "property", "verdict", "len"] + [
-        f"{c} states" for c, _, _ in CONFIGS] + [f"{c} s" for c, _, _ in CONFIGS]
+        f"{c} states" for c, _, _ in configs] + [f"{c} s" for c, _, _ in configs]
     print(sep.join(head))
     if markdown:
         print("|".join("---" for _ in head))
@@ -44,16 +45,16 @@ def run(scenarios: list[str], locks: list[str], markdown: bool) -> int:
                     cw = explicit.compile_world(world)
                     twin = explicit.compile_world(twin_world) if twin_world else None
                     outs = [explicit.search(cw, prop, None, twin, sym, por=por)
-                            for _, sym, por in CONFIGS]
+                            for _, sym, por in configs]
                     keys = {(o.verdict, len(o.schedule) if o.schedule else None) for o in outs}
                     flag = ""
                     if len(keys) != 1:
                         bad += 1
                         flag = "  DIFFERS: " + ", ".join(
                             f"{c}={o.verdict.value}/{len(o.schedule or ())}"
-                            for (c, _, _), o in zip(CONFIGS, outs, strict=True))
+                            for (c, _, _), o in zip(configs, outs, strict=True))
                     v = outs[0].verdict.value
-                    for (c, _, _), o in zip(CONFIGS, outs, strict=True):
+                    for (c, _, _), o in zip(configs, outs, strict=True):
                         totals[(c, v)][0] += o.stats.states
                         totals[(c, v)][1] += o.stats.seconds
                     length = str(len(outs[0].schedule)) if outs[0].schedule else "-"
@@ -63,11 +64,11 @@ def run(scenarios: list[str], locks: list[str], markdown: bool) -> int:
                     print(sep.join(cells) + flag, flush=True)
     print()
     for v in ("holds", "violated", "unknown"):
-        if (CONFIGS[0][0], v) not in totals:
+        if (configs[0][0], v) not in totals:
             continue
-        base = totals[(CONFIGS[0][0], v)]
+        base = totals[(configs[0][0], v)]
         parts = [f"{c}: {int(totals[(c, v)][0])} states ({totals[(c, v)][0] / max(1, base[0]):.2f})"
-                 f" {totals[(c, v)][1]:.1f}s" for c, _, _ in CONFIGS]
+                 f" {totals[(c, v)][1]:.1f}s" for c, _, _ in configs]
         print(f"total {v}: " + "; ".join(parts))
     print(f"cells where a reduction changed a verdict or a shortest length: {bad}")
     return bad
@@ -79,9 +80,12 @@ def main() -> int:
     ap.add_argument("--scenario", action="append", choices=sorted(SCENARIOS))
     ap.add_argument("--lock", action="append")
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--config", action="append", choices=[c for c, _, _ in CONFIGS],
+                    help="reduction settings to compare (default: all four)")
     a = ap.parse_args()
+    configs = tuple(c for c in CONFIGS if c[0] in a.config) if a.config else CONFIGS
     scenarios = a.scenario or [s for s in SCENARIOS if s != "stress"]
-    return 1 if run(scenarios, a.lock or ["none", "spinlock"], a.markdown) else 0
+    return 1 if run(scenarios, a.lock or ["none", "spinlock"], a.markdown, configs) else 0
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ class Budget:
     #: "preemptions" (among the shortest, one with the fewest context switches)
     minimize: str = "steps"
     symmetry: bool = True  # explicit: one representative per permutation of identical actors
-    por: bool = True  # explicit: partial-order reduction (a step that commutes goes alone)
+    por: bool = False  # explicit: partial-order reduction (off: see README, it rarely pays)
     max_mib: float | None = None
 
 

@@ -69,8 +69,8 @@ def test_the_reduced_graph_alone_can_lengthen_a_trace_so_it_is_reminimised() -> 
 def test_por_pays_where_overlays_are_disjoint() -> None:
     """Two overlays share only U: their syncers' steps on their own O commute."""
     p = scenario_params("two-overlays")
-    on = check_property("mustinc", "spinlock", p, "deadlock")
-    off = check_property("mustinc", "spinlock", p, "deadlock", budget=Budget(por=False))
+    on = check_property("mustinc", "spinlock", p, "deadlock", budget=Budget(por=True))
+    off = check_property("mustinc", "spinlock", p, "deadlock")
     assert on.verdict is off.verdict is Verdict.HOLDS
     assert on.stats.states * 3 < off.stats.states
 
@@ -79,14 +79,15 @@ def test_a_small_world_is_settled_by_the_plain_search(monkeypatch) -> None:
     """Below ``PLAIN_FIRST_STATES`` the result (figures included) is the plain search's."""
     monkeypatch.setattr(explicit, "PLAIN_FIRST_STATES", 20_000)
     p = scenario_params("two-overlays")
-    on = check_property("mustinc", "spinlock", p, "deadlock")
-    off = check_property("mustinc", "spinlock", p, "deadlock", budget=Budget(por=False))
+    on = check_property("mustinc", "spinlock", p, "deadlock", budget=Budget(por=True))
+    off = check_property("mustinc", "spinlock", p, "deadlock")
     assert on.stats.states == off.stats.states
 
 
 def test_limits_still_give_unknown_with_por() -> None:
     p = scenario_params("two-overlays")
-    r = check_property("mustinc", "spinlock", p, "unseen", budget=Budget(max_states=100))
+    r = check_property("mustinc", "spinlock", p, "unseen",
+                       budget=Budget(max_states=100, por=True))
     assert r.verdict is Verdict.UNKNOWN and "state limit" in r.reason
 
 
