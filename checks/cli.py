@@ -262,6 +262,8 @@ def list_cmd() -> None:
 @click.option("--max-depth", type=int, help="smt: give up (unknown) past this depth [200]")
 @click.option("--no-symmetry", is_flag=True,
               help="explicit: store every state, not one per permutation of identical actors")
+@click.option("--por/--no-por", default=False, show_default=True,
+              help="explicit: partial-order reduction (pays only on big proofs; see README)")
 @click.option("--max-memory", type=int, metavar="MIB",
               help="explicit: give up (unknown) when the process holds more than MIB MiB")
 @click.option("--no-timings", is_flag=True,
@@ -274,7 +276,7 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
               counter_bits: int | None, overlays: int | None, threads: int | None,
               sync_fs_errors: str | None, open_first: bool, max_states: int | None,
               max_seconds: float | None, max_depth: int | None, minimize: str,
-              no_symmetry: bool, max_memory: int | None, no_timings: bool,
+              no_symmetry: bool, por: bool, max_memory: int | None, no_timings: bool,
               output: str | None) -> None:
     """Check SCHEME: a verdict per property, the shortest trace for each violation."""
     scheme = _pick("scheme", scheme, list(SCHEMES))
@@ -300,7 +302,7 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
     if minimize != "steps" and engine != "explicit":
         raise InputError("--minimize preemptions needs --engine explicit")
     budget = Budget(max_states, max_seconds, max_depth or 200, minimize,
-                    symmetry=not no_symmetry,
+                    symmetry=not no_symmetry, por=por,
                     max_mib=float(max_memory) if max_memory is not None else None)
     line = progress_line() if engine != "smt" else None
     try:

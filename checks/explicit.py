@@ -16,10 +16,11 @@ error first are pruned: no wrap violation can follow on them.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import resource
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from model.expr import TRUE, to_python, variables
@@ -274,6 +275,96 @@ def packer(widths: list[int]) -> tuple[Callable[[tuple[int, ...]], int],
     return ns["pack"], ns["unpack"]  # type: ignore[return-value]
 
 
+# --------------------------------------------------------------------------------------------
+# Partial-order reduction
+
+
+def _accesses(st: Step) -> tuple[frozenset[str], frozenset[str]]:
+    """What ``st`` reads (guard, values, branch conditions, the violation condition and event
+    arguments) and what it writes."""
+    reads = set(st.reads) | variables(violation_of(st))
+    for ev in st.events:
+        for _, v in ev.args:
+            if not isinstance(v, (str, int)):
+                reads |= variables(v)
+    return frozenset(reads), st.writes
+
+
+def _futures(actor_steps: tuple[Step, ...]) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """Per pc: everything the actor may read and write from that pc on (the union over the
+    steps reachable through gotos, that pc included)."""
+    n = len(actor_steps)
+    acc = [_accesses(st) for st in actor_steps]
+    succ = [{t for _, t in st.goto if t < n} for st in actor_steps]
+    out = []
+    for pc in range(n):
+        seen, todo = {pc}, [pc]
+        while todo:
+            for t in succ[todo.pop()]:
+                if t not in seen:
+                    seen.add(t)
+                    todo.append(t)
+        r = frozenset().union(*(acc[q][0] for q in seen))
+        w = frozenset().union(*(acc[q][1] for q in seen))
+        out.append((r, w))
+    return out
+
+
+def independence(world: World) -> list[list[list[frozenset[int]]]]:
+    """``table[a][pc][b]``: the pcs of actor ``b`` from which nothing ``b`` may still do
+    conflicts with actor ``a``'s step at ``pc`` (no write of one touches what the other reads
+    or writes, ghost state and violation conditions included).  A step that commutes with the
+    whole remaining future of every other actor can be explored alone (an ample set of one,
+    as in the stubborn/ample-set methods of Valmari and Peled): every interleaving that
+    postpones it reaches the same violations and deadlocks with it moved to the front."""
+    acc = [[_accesses(st) for st in a.steps] for a in world.actors]
+    fut = [_futures(a.steps) for a in world.actors]
+    table = []
+    for ai, a in enumerate(world.actors):
+        rows = []
+        for pc in range(len(a.steps)):
+            r, w = acc[ai][pc]
+            row = []
+            for bj, b in enumerate(world.actors):
+                ok = set()
+                if bj != ai:
+                    for q in range(len(b.steps)):
+                        fr, fw = fut[bj][q]
+                        if not (w & (fr | fw)) and not (r & fw):
+                            ok.add(q)
+                row.append(frozenset(ok))
+            rows.append(row)
+        table.append(rows)
+    return table
+
+
+def ample_function(cw: CompiledWorld) -> Callable[[tuple[int, ...]], int]:
+    """A compiled ``ample(state) -> actor`` (see :func:`independence`): the first unfinished
+    actor whose next step commutes with what every other actor may still do, or -1."""
+    table = independence(cw.world)
+    dones = [len(a.steps) for a in cw.world.actors]
+    pcs = cw.pc_slots
+    ns: dict[str, object] = {}
+    lines = ["def ample(s):"]
+    lines += [f"    p{i} = s[{k}]" for i, k in enumerate(pcs)]
+    for ai in range(len(pcs)):
+        # per pc of ai: for each other actor, the pcs it may be at (finished included)
+        rows = []
+        for pc in range(dones[ai]):
+            rows.append(tuple(frozenset(table[ai][pc][bj] | {dones[bj]})
+                              for bj in range(len(pcs)) if bj != ai))
+        ns[f"T{ai}"] = tuple(rows)
+        others = [bj for bj in range(len(pcs)) if bj != ai]
+        test = " and ".join(f"p{bj} in r[{k}]" for k, bj in enumerate(others)) or "True"
+        lines.append(f"    if p{ai} < {dones[ai]}:")
+        lines.append(f"        r = T{ai}[p{ai}]")
+        lines.append(f"        if {test}:")
+        lines.append(f"            return {ai}")
+    lines.append("    return -1")
+    exec(compile("\n".join(lines), "<ample>", "exec"), ns)  # noqa: S102
+    return ns["ample"]  # type: ignore[return-value]
+
+
 def _time_limit_hit(limits: Limits, t0: float, depth: int) -> str | None:
     """The reason to stop with ``unknown`` when the time budget is spent, else None."""
     if limits.max_seconds is not None and time.perf_counter() - t0 > limits.max_seconds:
@@ -295,12 +386,13 @@ def current_mib() -> float:
         return _peak_mib()
 
 
-Successors = Callable[[tuple[int, ...]], tuple[list[tuple[int, tuple[int, ...], bool]], bool]]
+Successors = Callable[..., tuple[list[tuple[int, tuple[int, ...], bool]], bool]]
 
 
 def successor_function(cw: CompiledWorld, twin: CompiledWorld | None) -> Successors:
-    """``succ(state) -> ([(actor, successor, violates), ...], moved)`` for every enabled step,
-    ``moved`` telling whether any step was enabled.  With ``twin`` (the ``wrap`` product) the
+    """``succ(state[, actors]) -> ([(actor, successor, violates), ...], moved)`` for every
+    enabled step (of ``actors``, default all), ``moved`` telling whether any step was
+    enabled.  With ``twin`` (the ``wrap`` product) the
     state is the world's, the twin's and an ``alive`` flag; a transition on which the twin
     loses an error is dropped: no wrap violation can follow on that path."""
     steps, pcs = cw.steps, cw.pc_slots
@@ -311,11 +403,12 @@ def successor_function(cw: CompiledWorld, twin: CompiledWorld | None) -> Success
         tsteps, tpcs, tn = twin.steps, twin.pc_slots, len(twin.initial)
         dead_twin = (0,) * tn + (0,)
 
-    def successors(s: tuple[int, ...]) -> tuple[list[tuple[int, tuple[int, ...], bool]], bool]:
+    def successors(s: tuple[int, ...], actors: Iterable[int] = actor_range
+                   ) -> tuple[list[tuple[int, tuple[int, ...], bool]], bool]:
         real = s[:n] if twin is not None else s
         out = []
         moved = False
-        for ai in actor_range:
+        for ai in actors:
             pc = real[pcs[ai]]
             if pc >= dones[ai]:
                 continue
@@ -348,7 +441,7 @@ def successor_function(cw: CompiledWorld, twin: CompiledWorld | None) -> Success
 def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
            twin: CompiledWorld | None = None, symmetry: bool = True,
            progress: ProgressFn | None = None,
-           progress_interval: float = PROGRESS_INTERVAL) -> Outcome:
+           progress_interval: float = PROGRESS_INTERVAL, por: bool = False) -> Outcome:
     """Breadth-first search for a step that violates ``prop`` (or, for ``deadlock``, a state
     where unfinished actors are all blocked).  With ``twin``: the ``wrap`` product.
 
@@ -360,9 +453,59 @@ def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
     ``progress`` is called with a :class:`Progress` at most once per ``progress_interval``
     seconds (the clock is read every ``CLOCK_CHECK_EVERY`` states and at each level's end).
     Ctrl-C raises :class:`SearchInterrupted` with the figures so far.
+
+    ``por``: partial-order reduction (:func:`independence`).  A state where some actor's
+    enabled step commutes with everything the others may still do explores that step alone,
+    unless its successor was already seen (the cycle proviso: every cycle of the reduced graph
+    keeps a fully expanded state).  Verdicts are preserved, depths are not: the reduced graph
+    can reach a violation late.  So a plain search runs first, up to ``PLAIN_FIRST_STATES``
+    states (small worlds and shallow violations are settled there, exactly as without POR);
+    past that the reduced search runs, and a violation it finds is searched again without
+    POR, which returns a shortest counterexample.  The figures are the sum of the searches.
     """
-    t0 = time.perf_counter()
     limits = limits or Limits()
+    args = (cw, prop, twin, symmetry, progress, progress_interval)
+    if not por:
+        return _bfs(*args, limits, False)
+    cap = PLAIN_FIRST_STATES
+    if limits.max_states is not None and limits.max_states <= cap:
+        return _bfs(*args, limits, False)
+    first = _bfs(*args, dataclasses.replace(limits, max_states=cap), False)
+    if first.verdict is not Verdict.UNKNOWN or first.stats.states <= cap:
+        return first  # settled, or another limit (time, memory) was hit
+    runs = [first]
+    reduced = _bfs(*args, _less(limits, runs), True)
+    runs.append(reduced)
+    if reduced.verdict is Verdict.VIOLATED:
+        runs.append(_bfs(*args, _less(limits, runs), False))
+    return dataclasses.replace(runs[-1], stats=_summed([r.stats for r in runs]))
+
+
+#: states a plain search may store before ``search(por=True)`` switches to the reduced one
+PLAIN_FIRST_STATES = 20_000
+
+
+def _less(limits: Limits, runs: list[Outcome]) -> Limits:
+    """``limits`` less what the searches in ``runs`` already spent (states and seconds)."""
+    spent_s = sum(r.stats.seconds for r in runs)
+    spent_n = sum(r.stats.states for r in runs)
+    return dataclasses.replace(
+        limits,
+        max_seconds=None if limits.max_seconds is None else max(0.0, limits.max_seconds - spent_s),
+        max_states=None if limits.max_states is None else max(0, limits.max_states - spent_n))
+
+
+def _summed(stats: list[Stats]) -> Stats:
+    return Stats(sum(s.states for s in stats), sum(s.transitions for s in stats),
+                 stats[-1].max_depth, sum(s.seconds for s in stats),
+                 max(s.peak_mib for s in stats))
+
+
+def _bfs(cw: CompiledWorld, prop: str, twin: CompiledWorld | None, symmetry: bool,
+         progress: ProgressFn | None, progress_interval: float, limits: Limits,
+         reduce: bool) -> Outcome:
+    """The breadth-first search behind :func:`search` (``reduce``: with ample sets)."""
+    t0 = time.perf_counter()
     names = tuple(a.name for a in cw.world.actors)
     steps, pcs = cw.steps, cw.pc_slots
     dones = tuple(len(f) for f in steps)
@@ -380,6 +523,7 @@ def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
     verify = os.environ.get("SYNCFS_MC_CHECK_PACKING") == "1"
 
     successors = successor_function(cw, twin)
+    ample = ample_function(cw) if reduce else None
 
     start = pack(canon(init) if canon else init)
     parent: dict[int, int | None] = {start: None}
@@ -422,7 +566,17 @@ def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
             nxt: list[int] = []
             for i, x in enumerate(frontier):
                 s = unpack(x)
-                succ, moved = successors(s)
+                succ: list[tuple[int, tuple[int, ...], bool]] = []
+                if ample is not None:
+                    ai = ample(s)
+                    if ai >= 0:
+                        succ, moved = successors(s, (ai,))
+                        if len(succ) != 1 or succ[0][2]:
+                            succ = []  # blocked or violating: expand fully
+                        elif pack(canon(succ[0][1]) if canon else succ[0][1]) in parent:
+                            succ = []  # the cycle proviso: expand this state fully
+                if not succ:
+                    succ, moved = successors(s)
                 transitions += len(succ)
                 for _, t, bad in succ:
                     if bad:

@@ -57,6 +57,7 @@ class Budget:
     #: "preemptions" (among the shortest, one with the fewest context switches)
     minimize: str = "steps"
     symmetry: bool = True  # explicit: one representative per permutation of identical actors
+    por: bool = False  # explicit: partial-order reduction (off: see README, it rarely pays)
     max_mib: float | None = None
 
 
@@ -90,7 +91,8 @@ def _explicit(scheme: str, lock: str, params: WorldParams, prop: str, budget: Bu
     if budget.minimize == "preemptions":
         out = explicit.search_fewest_switches(cw, prop, limits, twin, progress)
     else:
-        out = explicit.search(cw, prop, limits, twin, budget.symmetry, progress)
+        out = explicit.search(cw, prop, limits, twin, budget.symmetry, progress,
+                             por=budget.por)
     by_design = prop in SCHEMES[scheme].by_design
     if out.verdict is Verdict.VIOLATED:
         assert out.schedule is not None

@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from model import kernel
-from model.expr import Const, Op, Var, variables
-from model.ir import Actor, World, enabled, event_happens, execute
+from model.expr import ZERO, Const, Op, Var, variables
+from model.ir import Actor, Step, World, enabled, event_happens, execute
 from model.variants import CallCtx, Discipline, OverlayCtx, Scheme
 from model.world import WorldParams, build_world
 
@@ -68,13 +68,33 @@ def _check_declared(world: World, who: str) -> None:
                     "call.declare(name, doc, errseq), or make it a local with b.local(name, doc)")
 
 
-def _lock_of(name: str, prefix: str) -> str | None:
-    return name[len(prefix):-1] if name.startswith(prefix) and name.endswith(")") else None
+def _conjuncts(e: Any) -> list[Any]:
+    if isinstance(e, Op) and e.op == "land":
+        return [c for a in e.args for c in _conjuncts(a)]
+    return [e]
+
+
+def _acquires(st: Step) -> str | None:
+    """The lock ``st`` takes: it waits until a word is 0 and sets it to 1 (spin_lock,
+    mutex_lock, or a user's own lock written the same way)."""
+    waits = {a.name for c in _conjuncts(st.guard) if isinstance(c, Op) and c.op == "eq"
+             for a, z in (c.args, c.args[::-1]) if isinstance(a, Var) and z == ZERO}
+    for name, e in st.assigns:
+        if name in waits and e == Const(1):
+            return name
+    return None
+
+
+def _releases(st: Step, locks: set[str]) -> set[str]:
+    """The locks ``st`` stores 0 into."""
+    return {name for name, e in st.assigns if name in locks and e == ZERO}
 
 
 def _check_locks(actor: Actor, who: str) -> None:
     """Every path from a call's start to its end releases what it takes (may-held analysis
-    over the actor's control flow; locks are named by ``kernel.spin_lock``'s steps)."""
+    over the actor's control flow).  A lock is recognised by what its steps do, not by
+    their names: taking it waits for a word to be 0 and sets it to 1; releasing stores 0."""
+    locks = {lk for st in actor.steps if (lk := _acquires(st)) is not None}
     boundary = {st.pc for st in actor.steps if any(e.kind == "sync_begin" for e in st.events)}
     boundary.add(actor.done)
     seen: set[tuple[int, frozenset[tuple[str, int]]]] = set()
@@ -90,22 +110,23 @@ def _check_locks(actor: Actor, who: str) -> None:
             end = "the end of its program" if pc == actor.done else f"step {pc} (the next call)"
             raise VariantError(
                 f"{who}: {actor.name}:{at} {st.name!r} takes {lock!r} and some path reaches "
-                f"{end} with it still held; fix: call kernel.spin_unlock(b, {lock!r}) on every "
-                "path out of the region, including early exits (goto) past the body")
+                f"{end} with it still held; fix: release it (kernel.spin_unlock or "
+                f"kernel.mutex_unlock(b, {lock!r})) on every path out of the region, including "
+                "early exits (goto) past the body")
         if pc >= actor.done:
             continue
         st = actor.steps[pc]
         nxt = held
-        taken = _lock_of(st.name, "lock(")
-        freed = _lock_of(st.name, "unlock(")
+        taken = _acquires(st)
+        freed = _releases(st, locks)
         if taken is not None:
             if any(lk == taken for lk, _ in held):
                 raise VariantError(
                     f"{who}: {actor.name}:{pc} {st.name!r} takes {taken!r} which it already "
                     "holds (self-deadlock); fix: release it before taking it again")
             nxt = held | {(taken, pc)}
-        elif freed is not None:
-            nxt = frozenset(h for h in held if h[0] != freed)
+        elif freed:
+            nxt = frozenset(h for h in held if h[0] not in freed)
         for _, target in st.goto:
             work.append((target, nxt))
 

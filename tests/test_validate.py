@@ -104,6 +104,37 @@ def test_a_scheme_that_skips_its_unlock_on_one_path_is_rejected() -> None:
              "spin_unlock")
 
 
+def test_a_discipline_that_never_releases_its_mutex_is_rejected() -> None:
+    class LeakyMutex(Discipline):
+        name = "test-leaky-mutex"
+
+        def around(self, call: CallCtx, region: str, body) -> None:
+            if region == "body":
+                call.declare(call.ov.lock, "lock", False)
+                kernel.mutex_lock(call.b, call.ov.lock)
+            body()
+
+    rejected(lambda: register_discipline(LeakyMutex()), "discipline 'test-leaky-mutex'",
+             "mutex_lock(ofs.lock)", "still held", "mutex_unlock")
+
+
+def test_a_hand_written_lock_is_tracked_by_what_it_does_not_its_name() -> None:
+    """A lock taken by a step named freely (wait for 0, store 1) is still a lock."""
+    class OwnLock(Discipline):
+        name = "test-own-lock"
+
+        def around(self, call: CallCtx, region: str, body) -> None:
+            if region == "body":
+                lk = call.ov.lock
+                call.declare(lk, "lock", False)
+                call.b.step("grab", lambda v: "grab", guard=E.eq(Var(lk), ZERO),
+                            assigns={lk: E.const(1)})
+            body()
+
+    rejected(lambda: register_discipline(OwnLock()), "discipline 'test-own-lock'", "'grab'",
+             "still held")
+
+
 def test_a_discipline_that_never_unlocks_is_rejected() -> None:
     class Leaky(Discipline):
         name = "test-leaky"

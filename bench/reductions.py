@@ -1,0 +1,92 @@
+"""Does a reduction change any verdict, and what does it save?  Runs the explicit engine on
+every scheme x discipline x property of the given scenarios with partial-order reduction and
+symmetry reduction switched on and off, prints one row per cell and the totals, and exits 1
+if any verdict or shortest counterexample length differs.
+
+    python bench/reductions.py [--scenario S ...] [--lock L ...] [--markdown]
+
+Figures are states stored (``Stats.states``; with POR on, a violation's re-minimising search
+is included) and seconds of search.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+
+from checks import explicit, runner
+from checks.cli import scenario_params
+from model.variants import SCHEMES, load_catalogue
+from specs.scenarios import SCENARIOS
+
+PROPS = ("lost", "double", "unseen", "backward", "wrap", "deadlock")
+CONFIGS = (("plain", False, False), ("sym", True, False), ("por", False, True),
+           ("sym+por", True, True))
+
+
+def run(scenarios: list[str], locks: list[str], markdown: bool,
+        configs: tuple[tuple[str, bool, bool], ...] = CONFIGS) -> int:
+    """Print the comparison; return the number of cells where a reduction changed a result."""
+    bad = 0
+    totals: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0, 0.0])
+    sep = " | " if markdown else "  "
+    head = ["scenario", "scheme", "lock", "property", "verdict", "len"] + [
+        f"{c} states" for c, _, _ in configs] + [f"{c} s" for c, _, _ in configs]
+    print(sep.join(head))
+    if markdown:
+        print("|".join("---" for _ in head))
+    for scenario in scenarios:
+        params = scenario_params(scenario)
+        for scheme in sorted(SCHEMES):
+            for lock in locks:
+                for prop in PROPS:
+                    world, twin_world = runner._worlds(scheme, lock, params, prop)
+                    cw = explicit.compile_world(world)
+                    twin = explicit.compile_world(twin_world) if twin_world else None
+                    outs = [explicit.search(cw, prop, None, twin, sym, por=por)
+                            for _, sym, por in configs]
+                    keys = {(o.verdict, len(o.schedule) if o.schedule else None) for o in outs}
+                    flag = ""
+                    if len(keys) != 1:
+                        bad += 1
+                        flag = "  DIFFERS: " + ", ".join(
+                            f"{c}={o.verdict.value}/{len(o.schedule or ())}"
+                            for (c, _, _), o in zip(configs, outs, strict=True))
+                    v = outs[0].verdict.value
+                    for (c, _, _), o in zip(configs, outs, strict=True):
+                        totals[(c, v)][0] += o.stats.states
+                        totals[(c, v)][1] += o.stats.seconds
+                    length = str(len(outs[0].schedule)) if outs[0].schedule else "-"
+                    cells = [scenario, scheme, lock, prop, v, length]
+                    cells += [str(o.stats.states) for o in outs]
+                    cells += [f"{o.stats.seconds:.2f}" for o in outs]
+                    print(sep.join(cells) + flag, flush=True)
+    print()
+    for v in ("holds", "violated", "unknown"):
+        if (configs[0][0], v) not in totals:
+            continue
+        base = totals[(configs[0][0], v)]
+        parts = [f"{c}: {int(totals[(c, v)][0])} states ({totals[(c, v)][0] / max(1, base[0]):.2f})"
+                 f" {totals[(c, v)][1]:.1f}s" for c, _, _ in configs]
+        print(f"total {v}: " + "; ".join(parts))
+    print(f"cells where a reduction changed a verdict or a shortest length: {bad}")
+    return bad
+
+
+def main() -> int:
+    load_catalogue()
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--scenario", action="append", choices=sorted(SCENARIOS))
+    ap.add_argument("--lock", action="append")
+    ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--config", action="append", choices=[c for c, _, _ in CONFIGS],
+                    help="reduction settings to compare (default: all four)")
+    a = ap.parse_args()
+    configs = tuple(c for c in CONFIGS if c[0] in a.config) if a.config else CONFIGS
+    scenarios = a.scenario or [s for s in SCENARIOS if s != "stress"]
+    return 1 if run(scenarios, a.lock or ["none", "spinlock"], a.markdown, configs) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

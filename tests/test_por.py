@@ -1,0 +1,103 @@
+"""Partial-order reduction (``checks.explicit.independence``) never changes a verdict or a
+shortest length, and it does reduce the states stored where actors work on disjoint words.
+
+The whole catalogue (every scenario) is compared by ``bench/reductions.py``; here the
+scenarios that take seconds.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from checks import explicit, runner
+from checks.cli import scenario_params
+from checks.runner import Budget, check_property
+from model.variants import SCHEMES, load_catalogue
+from specs.results import Verdict
+
+load_catalogue()
+
+PROPS = ("lost", "double", "unseen", "backward", "wrap", "deadlock")
+
+
+@pytest.fixture(autouse=True)
+def reduce_from_the_start(monkeypatch) -> None:
+    """No plain search first: these worlds are small enough that it would settle them all."""
+    monkeypatch.setattr(explicit, "PLAIN_FIRST_STATES", 0)
+
+
+def _outcome(scheme: str, lock: str, scenario: str, prop: str, reduce: bool
+             ) -> explicit.Outcome:
+    world, twin_world = runner._worlds(scheme, lock, scenario_params(scenario), prop)
+    twin = explicit.compile_world(twin_world) if twin_world is not None else None
+    return explicit.search(explicit.compile_world(world), prop, None, twin, por=reduce)
+
+
+def _reduced_only(world, prop: str, reduce: bool) -> explicit.Outcome:
+    return explicit._bfs(explicit.compile_world(world), prop, None, True, None, 1.0,
+                         explicit.Limits(), reduce)
+
+
+@pytest.mark.parametrize("scenario", ["seed", "two-overlays", "shared-fd", "late-open"])
+def test_por_keeps_every_verdict_and_shortest_length(scenario: str) -> None:
+    for scheme in sorted(SCHEMES):
+        for lock in ("none", "spinlock"):
+            for prop in PROPS:
+                full = _outcome(scheme, lock, scenario, prop, False)
+                reduced = _outcome(scheme, lock, scenario, prop, True)
+                cell = (scenario, scheme, lock, prop)
+                assert reduced.verdict is full.verdict, cell
+                if full.schedule is not None:
+                    assert reduced.schedule is not None
+                    assert len(reduced.schedule) == len(full.schedule), cell
+
+
+def test_the_reduced_graph_alone_can_lengthen_a_trace_so_it_is_reminimised() -> None:
+    """copy-counter/spinlock on shared-fd: the ample-set search first meets the violation
+    two steps late; ``search(por=True)`` searches again and returns a shortest one, which
+    replays."""
+    world, _ = runner._worlds("copy-counter", "spinlock", scenario_params("shared-fd"), "lost")
+    only_reduced = _reduced_only(world, "lost", True)
+    plain = _reduced_only(world, "lost", False)
+    assert only_reduced.schedule is not None and plain.schedule is not None
+    assert len(only_reduced.schedule) == 11 and len(plain.schedule) == 9
+    res = check_property("copy-counter", "spinlock", scenario_params("shared-fd"), "lost")
+    assert res.verdict is Verdict.VIOLATED
+    assert res.trace is not None and len(res.trace.steps) == 9
+
+
+def test_por_pays_where_overlays_are_disjoint() -> None:
+    """Two overlays share only U: their syncers' steps on their own O commute."""
+    p = scenario_params("two-overlays")
+    on = check_property("mustinc", "spinlock", p, "deadlock", budget=Budget(por=True))
+    off = check_property("mustinc", "spinlock", p, "deadlock")
+    assert on.verdict is off.verdict is Verdict.HOLDS
+    assert on.stats.states * 3 < off.stats.states
+
+
+def test_a_small_world_is_settled_by_the_plain_search(monkeypatch) -> None:
+    """Below ``PLAIN_FIRST_STATES`` the result (figures included) is the plain search's."""
+    monkeypatch.setattr(explicit, "PLAIN_FIRST_STATES", 20_000)
+    p = scenario_params("two-overlays")
+    on = check_property("mustinc", "spinlock", p, "deadlock", budget=Budget(por=True))
+    off = check_property("mustinc", "spinlock", p, "deadlock")
+    assert on.stats.states == off.stats.states
+
+
+def test_limits_still_give_unknown_with_por() -> None:
+    p = scenario_params("two-overlays")
+    r = check_property("mustinc", "spinlock", p, "unseen",
+                       budget=Budget(max_states=100, por=True))
+    assert r.verdict is Verdict.UNKNOWN and "state limit" in r.reason
+
+
+def test_a_step_that_touches_what_another_actor_will_write_is_never_ample() -> None:
+    """W's errseq_set on U conflicts with every syncer that reads U later: no ample set at
+    the start of the seed world."""
+    world, _ = runner._worlds("none", "none", scenario_params("seed"), "lost")
+    table = explicit.independence(world)
+    names = [a.name for a in world.actors]
+    w = names.index("W")
+    for bj, b in enumerate(world.actors):
+        if bj != w and any("U" in st.reads for st in b.steps):
+            assert 0 not in table[w][0][bj]
