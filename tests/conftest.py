@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -14,3 +15,10 @@ SHARED = Path(os.environ.get("SYNCFS_MC_SHARED", REPO.parent / "shared"))
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     return SHARED
+
+
+def sigint_default() -> None:
+    """``preexec_fn`` for a child that a test interrupts: SIGINT back to its default action.
+    A suite started in the background by a non-interactive shell (``cmd &``, nohup) inherits
+    SIGINT ignored, and Python then never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import sigint_default
 
 from checks import explicit
 from checks.bench import BenchResult, quick_ladder
@@ -240,7 +241,8 @@ def _interrupt_while_searching(args: list[str]) -> tuple[int, str, str, str]:
     search has reported progress, send SIGINT: (exit code, stdout, stderr, last line)."""
     env = dict(os.environ, SYNCFS_MC_PROGRESS="1")
     proc = subprocess.Popen([sys.executable, "-m", "checks.cli", *args], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=sigint_default)
     seen = b""
     while b"states/s" not in seen:
         chunk = os.read(proc.stderr.fileno(), 4096)  # type: ignore[union-attr]

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import sigint_default
 
 from checks import cli
 from checks.cli import main
@@ -132,7 +133,8 @@ def test_an_interrupted_run_leaves_no_report(tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "checks.cli", "check", "cursor", "--lock",
                              "spinlock", "--scenario", "stress", "--syncs", "3", "--property",
                              "lost", "--output", str(out)], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=sigint_default)
     time.sleep(4)
     assert proc.poll() is None, "the search finished before it could be interrupted"
     proc.send_signal(signal.SIGINT)
