@@ -477,7 +477,14 @@ def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
     reduced = _bfs(*args, _less(limits, runs), True)
     runs.append(reduced)
     if reduced.verdict is Verdict.VIOLATED:
-        runs.append(_bfs(*args, _less(limits, runs), False))
+        shortest = _bfs(*args, _less(limits, runs), False)
+        runs.append(shortest)
+        if shortest.verdict is Verdict.UNKNOWN:  # a limit cut the re-minimising search
+            assert reduced.schedule is not None
+            reason = (f"{shortest.reason}, while shortening a {len(reduced.schedule)}-step "
+                      "violation the reduced search found")
+            return dataclasses.replace(shortest, reason=reason,
+                                       stats=_summed([r.stats for r in runs]))
     return dataclasses.replace(runs[-1], stats=_summed([r.stats for r in runs]))
 
 

@@ -101,3 +101,16 @@ def test_a_step_that_touches_what_another_actor_will_write_is_never_ample() -> N
     for bj, b in enumerate(world.actors):
         if bj != w and any("U" in st.reads for st in b.steps):
             assert 0 not in table[w][0][bj]
+
+
+def test_a_limit_during_reminimising_says_a_violation_was_found() -> None:
+    """The reduced search finds the 11-step violation; the state limit then cuts the plain
+    search that would shorten it: unknown, never an unminimised trace, and the reason says
+    what was found."""
+    world, _ = runner._worlds("copy-counter", "spinlock", scenario_params("shared-fd"), "lost")
+    cw = explicit.compile_world(world)
+    reduced = _reduced_only(world, "lost", True)
+    out = explicit.search(cw, "lost", explicit.Limits(max_states=reduced.stats.states + 3),
+                          por=True)
+    assert out.verdict is Verdict.UNKNOWN and out.schedule is None
+    assert "state limit" in out.reason and "11-step violation" in out.reason
