@@ -181,6 +181,16 @@ _BOUND_OPTIONS = [
 ]
 
 
+def variant_options(f):
+    """``--lock``, ``--flock`` and ``--scenario``: which variant, where (check, trace,
+    export, spin)."""
+    f = click.option("--scenario", default=DEFAULT_SCENARIO, show_default=True)(f)
+    f = click.option("--flock", is_flag=True,
+                     help="the VFS advances f_sb_err under f_lock")(f)
+    return click.option("--lock", "lock", default="none", show_default=True,
+                        help="locking discipline")(f)
+
+
 def bound_options(f):
     """The scenario-bound overrides every checking command accepts (DESIGN §7)."""
     for opt in reversed(_BOUND_OPTIONS):
@@ -249,9 +259,7 @@ def list_cmd() -> None:
 @click.option("--minimize", default="steps", show_default=True,
               help="steps (any shortest trace) | preemptions (fewest context switches among them)")
 @click.argument("scheme")
-@click.option("--lock", "lock", default="none", show_default=True, help="locking discipline")
-@click.option("--flock", is_flag=True, help="the VFS advances f_sb_err under f_lock")
-@click.option("--scenario", default=DEFAULT_SCENARIO, show_default=True)
+@variant_options
 @click.option("--property", "props", multiple=True, help="property to check (repeatable)")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 @click.option("--engine", default="explicit", show_default=True,
@@ -421,9 +429,7 @@ def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tup
               help="steps (any shortest trace) | preemptions (fewest context switches among them)")
 @click.argument("scheme")
 @click.option("--property", "prop", required=True, help="the property to break")
-@click.option("--lock", "lock", default="none", show_default=True, help="locking discipline")
-@click.option("--flock", is_flag=True, help="the VFS advances f_sb_err under f_lock")
-@click.option("--scenario", default=DEFAULT_SCENARIO, show_default=True)
+@variant_options
 @click.option("--format", "fmt", default="text", show_default=True,
               help="text | json | mermaid | dot | svg | html")
 @click.option("-o", "--output", help="write the trace to this file")
@@ -522,9 +528,7 @@ def _promela(scheme: str, lock: str, scenario: str, params: WorldParams, prop: s
 @cli.command("export")
 @click.argument("scheme")
 @click.option("--property", "prop", required=True, help="the property to export as assertions")
-@click.option("--lock", "lock", default="none", show_default=True, help="locking discipline")
-@click.option("--flock", is_flag=True, help="the VFS advances f_sb_err under f_lock")
-@click.option("--scenario", default=DEFAULT_SCENARIO, show_default=True)
+@variant_options
 @click.option("--format", "fmt", default="promela", show_default=True, help="promela")
 @click.option("-o", "--output", metavar="FILE", help="write the model to FILE (atomically)")
 @bound_options
@@ -548,9 +552,7 @@ def export_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fm
 @cli.command("spin")
 @click.argument("scheme")
 @click.option("--property", "props", multiple=True, help="property (repeatable; default: all)")
-@click.option("--lock", "lock", default="none", show_default=True, help="locking discipline")
-@click.option("--flock", is_flag=True, help="the VFS advances f_sb_err under f_lock")
-@click.option("--scenario", default=DEFAULT_SCENARIO, show_default=True)
+@variant_options
 @click.option("--timeout", type=float, default=600.0, show_default=True,
               help="seconds per SPIN search (and per syncfs-mc search)")
 @click.option("--no-reduce", is_flag=True, help="compile pan with -DNOREDUCE (no POR)")
