@@ -76,10 +76,17 @@ class _Decls:
             self.items[name] = VarDecl(name, SHARED, doc, errseq=errseq)
 
 
+def effective_params(scheme: Scheme, discipline: Discipline, p: WorldParams) -> WorldParams:
+    """The bounds a world for ``scheme`` under ``discipline`` is really built with, from the
+    bounds ``p`` asked for: the one place that works them out (``Discipline.world_params``
+    may widen the counter).  Reports show these, never ``p``."""
+    return discipline.world_params(p)
+
+
 def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World:
-    """Assemble the world for ``scheme`` under ``discipline`` within the bounds ``p`` (as the
-    discipline adjusts them: ``Discipline.world_params``)."""
-    p = discipline.world_params(p)
+    """Assemble the world for ``scheme`` under ``discipline`` within the bounds ``p`` (as
+    :func:`effective_params` adjusts them)."""
+    p = effective_params(scheme, discipline, p)
     L = ErrseqLayout(p.counter_bits, mustinc=scheme.mustinc)
     shared = _Decls()
     shared.declare("U", "upper_sb->s_wb_err", True)
@@ -201,4 +208,4 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
                  tuple(p.errors), tuple(lines), params)
 
 
-__all__ = ["WorldParams", "build_world", "OPEN_AT", "SYNC_FS_ERRORS", "DONE"]
+__all__ = ["WorldParams", "build_world", "effective_params", "OPEN_AT", "SYNC_FS_ERRORS", "DONE"]
