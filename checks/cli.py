@@ -248,8 +248,8 @@ def list_cmd() -> None:
     for name, d in DISCIPLINES.items():
         click.echo(f"  {name:<14} {d.summary}")
     click.echo("properties (--property):")
-    for name, doc in PROPERTIES.items():
-        click.echo(f"  {name:<14} {doc}")
+    for name, prop in PROPERTIES.items():
+        click.echo(f"  {name:<14} {prop.doc}")
     click.echo("scenarios (--scenario):")
     for name, (_, doc) in SCENARIOS.items():
         click.echo(f"  {name:<14} {doc}")

@@ -44,27 +44,28 @@ Properties:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from model.expr import FALSE, TRUE, ZERO, E, Expr, Var
 from model.ir import GHOST, Event, Step, VarDecl, World
-
-PROPERTIES: dict[str, str] = {
-    "lost": "a syncfs returns 0 though an error completed after open and before the call",
-    "double": "a syncfs returns an error though nothing new could have been reported",
-    "unseen": "a file opened after an error nobody on its layer consumed never reports it",
-    "backward": "O.s_wb_err is re-armed (SEEN cleared) or put back to an older value",
-    "wrap": "an error lost only because the errseq counter wrapped to the same value",
-    "deadlock": "unfinished actors are all blocked",
-}
+from specs.explain import (
+    Violation,
+    explain_backward,
+    explain_deadlock,
+    explain_double,
+    explain_lost,
+    explain_unseen,
+    explain_wrap,
+)
 
 VIOLATION = "violation"
 
 
 @dataclass(frozen=True)
 class Monitor:
-    """Instruments a world for one property (``lost``, ``double``, ``unseen``, ``backward``)."""
+    """Instruments a world for one monitored property (``lost``, ``double``, ``unseen``,
+    ``backward``)."""
 
     prop: str
 
@@ -79,6 +80,45 @@ class Monitor:
             return world.with_ghosts(
                 ghosts, lambda st: _instrument_accounting(world, st, self.prop, ghosts))
         raise ValueError(f"no monitor for property {self.prop!r}")
+
+
+@dataclass(frozen=True)
+class Property:
+    """One promise of the contract (DESIGN §4), as every engine and renderer needs it.
+
+    ``monitor``: the monitor that instruments the world (None: the world is searched as it
+    is); ``on_states``: violated by a reachable *state* (every unfinished actor blocked)
+    rather than by a step whose violation condition holds; ``needs_twin``: decided on the
+    product with a wide-counter twin (a lost error the twin does not lose); ``explain``:
+    the sentence naming the broken promise at the violating step (``specs.explain``).
+    """
+
+    name: str
+    doc: str
+    monitor: str | None
+    explain: Callable[[Violation], str]
+    on_states: bool = False
+    needs_twin: bool = False
+
+    def instrument(self, world: World) -> World:
+        """``world`` with this property's ghost state and violation conditions."""
+        return world if self.monitor is None else Monitor(self.monitor).instrument(world)
+
+
+PROPERTIES: dict[str, Property] = {p.name: p for p in (
+    Property("lost", "a syncfs returns 0 though an error completed after open and before "
+             "the call", "lost", explain_lost),
+    Property("double", "a syncfs returns an error though nothing new could have been "
+             "reported", "double", explain_double),
+    Property("unseen", "a file opened after an error nobody on its layer consumed never "
+             "reports it", "unseen", explain_unseen),
+    Property("backward", "O.s_wb_err is re-armed (SEEN cleared) or put back to an older "
+             "value", "backward", explain_backward),
+    Property("wrap", "an error lost only because the errseq counter wrapped to the same "
+             "value", "lost", explain_wrap, needs_twin=True),
+    Property("deadlock", "unfinished actors are all blocked", None, explain_deadlock,
+             on_states=True),
+)}
 
 
 def violation_of(step: Step) -> Expr:
