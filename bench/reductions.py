@@ -15,9 +15,10 @@ import argparse
 import sys
 from collections import defaultdict
 
-from checks import explicit, runner
+from checks import explicit
 from checks.cli import scenario_params
 from model.variants import SCHEMES, load_catalogue
+from specs.resolved import resolve
 from specs.scenarios import SCENARIOS
 
 PROPS = ("lost", "double", "unseen", "backward", "wrap", "deadlock")
@@ -41,7 +42,8 @@ def run(scenarios: list[str], locks: list[str], markdown: bool,
         for scheme in sorted(SCHEMES):
             for lock in locks:
                 for prop in PROPS:
-                    world, twin_world = runner._worlds(scheme, lock, params, prop)
+                    rc = resolve(scheme, lock, scenario, params, prop)
+                    world, twin_world = rc.world, rc.twin
                     cw = explicit.compile_world(world)
                     twin = explicit.compile_world(twin_world) if twin_world else None
                     outs = [explicit.search(cw, prop, None, twin, sym, por=por)

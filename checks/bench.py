@@ -38,11 +38,15 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from model.errseq import ERRNO_NUMBERS
 from model.world import WorldParams
+from specs.benchresults import MIN_DELTA_MIB, BenchResult, PropertyFigures, RowResult
+from specs.properties import PROPERTIES as ALL_PROPERTIES
+from specs.resolved import effective, resolve
+from specs.scenarios import CUSTOM
 
 EIO = ERRNO_NUMBERS["EIO"]
 
@@ -53,12 +57,12 @@ VARIANTS: tuple[tuple[str, str], ...] = (
     ("mustinc", "spinlock"),
     ("copy-naive", "none"),
 )
-#: the properties measured on every row; ``wrap`` is added where the counter can wrap
-PROPERTIES: tuple[str, ...] = ("lost", "double", "unseen", "backward", "deadlock")
-#: counters this narrow (or narrower) also get the ``wrap`` property
+#: the properties measured on every row; those decided against a wide-counter twin
+#: (``wrap``) are added where the counter can wrap
+PROPERTIES: tuple[str, ...] = tuple(p for p, spec in ALL_PROPERTIES.items()
+                                    if not spec.needs_twin)
+#: counters this narrow (or narrower) also get the twin's properties
 WRAP_BITS = 4
-#: growth of resident memory below which bytes per state is not reported (noise)
-MIN_DELTA_MIB = 8.0
 #: seconds a row process may run past the sum of its per-property budgets before it is killed
 GRACE_SECONDS = 120.0
 
@@ -120,141 +124,15 @@ LADDERS: dict[str, Callable[[], list[Row]]] = {
 
 
 def properties_for(params: WorldParams, props: Sequence[str] | None = None) -> list[str]:
-    """``props`` (default :data:`PROPERTIES`), with ``wrap`` where the counter can wrap."""
-    chosen = list(props) if props else list(PROPERTIES)
-    if not props and params.counter_bits <= WRAP_BITS:
-        chosen.append("wrap")
-    return chosen
+    """``props`` (default :data:`PROPERTIES`, with ``wrap`` where the counter can wrap)."""
+    if props:
+        return list(props)
+    twin = [p for p, spec in ALL_PROPERTIES.items() if spec.needs_twin]
+    return list(PROPERTIES) + (twin if params.counter_bits <= WRAP_BITS else [])
 
 
-# --------------------------------------------------------------------------------------------
-# Results
-
-
-@dataclass(frozen=True)
-class PropertyFigures:
-    """One property's search on one row: its verdict and what it cost."""
-
-    prop: str
-    verdict: str
-    reason: str
-    states: int
-    transitions: int
-    max_depth: int
-    seconds: float
-    trace_length: int | None
-    by_design: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)  # e.g. {"spin": {...}}
-
-    @property
-    def states_per_second(self) -> float | None:
-        return self.states / self.seconds if self.seconds > 0 else None
-
-    def to_json(self) -> dict[str, Any]:
-        """States per second are computed from the seconds as stored (to the millisecond),
-        so a document read back renders the same figures."""
-        d = dataclasses.asdict(self)
-        d["seconds"] = secs = round(self.seconds, 3)
-        d["states_per_second"] = round(self.states / secs) if secs > 0 else None
-        return d
-
-    @staticmethod
-    def from_json(d: dict[str, Any]) -> PropertyFigures:
-        return PropertyFigures(d["prop"], d["verdict"], d["reason"], d["states"],
-                               d["transitions"], d["max_depth"], d["seconds"],
-                               d["trace_length"], d.get("by_design", False),
-                               dict(d.get("extra") or {}))
-
-
-@dataclass(frozen=True)
-class RowResult:
-    """One variant on one row: a :class:`PropertyFigures` per property, and the row
-    process's memory (``peak_mib`` its peak resident memory, ``baseline_mib`` its resident
-    memory before the first search).  ``states_no_symmetry``: the first property's states with
-    symmetry reduction off (measured on the syncers dimension), else None."""
-
-    scheme: str
-    lock: str
-    row: str
-    dimension: str
-    size: int
-    params: dict[str, Any]
-    symmetry: bool
-    properties: tuple[PropertyFigures, ...]
-    peak_mib: float | None
-    baseline_mib: float | None
-    states_no_symmetry: int | None = None
-    note: str = ""  # why figures are missing (the row process died, was killed, ...)
-
-    @property
-    def variant(self) -> str:
-        return f"{self.scheme}/{self.lock}"
-
-    @property
-    def max_states(self) -> int:
-        return max((p.states for p in self.properties), default=0)
-
-    @property
-    def seconds(self) -> float:
-        return sum(p.seconds for p in self.properties)
-
-    @property
-    def bytes_per_state(self) -> float | None:
-        """(peak - baseline) / the most states any one search of the row stored (the
-        symmetry-off probe included); None below the noise floor."""
-        stored = max(self.max_states, self.states_no_symmetry or 0)
-        if self.peak_mib is None or self.baseline_mib is None or not stored:
-            return None
-        delta = self.peak_mib - self.baseline_mib
-        if delta < MIN_DELTA_MIB:
-            return None
-        return delta * 1024 * 1024 / stored
-
-    def to_json(self) -> dict[str, Any]:
-        bps = self.bytes_per_state
-        return {"scheme": self.scheme, "lock": self.lock, "row": self.row,
-                "dimension": self.dimension, "size": self.size, "params": dict(self.params),
-                "symmetry": self.symmetry,
-                "properties": [p.to_json() for p in self.properties],
-                "peak_mib": None if self.peak_mib is None else round(self.peak_mib, 1),
-                "baseline_mib": (None if self.baseline_mib is None
-                                 else round(self.baseline_mib, 1)),
-                "bytes_per_state": None if bps is None else round(bps, 1),
-                "states_no_symmetry": self.states_no_symmetry, "note": self.note}
-
-    @staticmethod
-    def from_json(d: dict[str, Any]) -> RowResult:
-        return RowResult(d["scheme"], d["lock"], d["row"], d["dimension"], d["size"],
-                         dict(d["params"]), d["symmetry"],
-                         tuple(PropertyFigures.from_json(p) for p in d["properties"]),
-                         d["peak_mib"], d["baseline_mib"], d.get("states_no_symmetry"),
-                         d.get("note", ""))
-
-
-BENCH_FORMAT, BENCH_VERSION = "syncfs-mc-bench", 1
-
-
-@dataclass(frozen=True)
-class BenchResult:
-    """A whole ladder run: the settings, the machine, one :class:`RowResult` per variant
-    and row, in the order run."""
-
-    ladder: str
-    settings: dict[str, Any]
-    machine: dict[str, Any]
-    rows: tuple[RowResult, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"format": BENCH_FORMAT, "version": BENCH_VERSION, "ladder": self.ladder,
-                "settings": dict(self.settings), "machine": dict(self.machine),
-                "rows": [r.to_json() for r in self.rows]}
-
-    @staticmethod
-    def from_json(d: dict[str, Any]) -> BenchResult:
-        if d.get("format") != BENCH_FORMAT or d.get("version") != BENCH_VERSION:
-            raise ValueError(f"not a {BENCH_FORMAT} v{BENCH_VERSION} document")
-        return BenchResult(d["ladder"], dict(d["settings"]), dict(d["machine"]),
-                           tuple(RowResult.from_json(r) for r in d["rows"]))
+__all__ = ["BenchResult", "PropertyFigures", "RowResult", "MIN_DELTA_MIB", "LADDERS", "VARIANTS",
+           "PROPERTIES", "Row", "RowSpec", "run_ladder", "run_row", "row_main", "spin_figures"]
 
 
 def machine() -> dict[str, Any]:
@@ -283,8 +161,7 @@ class RowSpec:
     progress: bool  # show a progress line on the row process's stderr (a terminal)
 
     def to_json(self) -> str:
-        p = dataclasses.asdict(self.row.params)
-        p["errors"] = list(p["errors"])
+        p = self.row.params.to_json()
         return json.dumps({"scheme": self.scheme, "lock": self.lock,
                            "row": [self.row.name, self.row.dimension, self.row.size, p],
                            "props": list(self.props), "max_seconds": self.max_seconds,
@@ -296,8 +173,7 @@ class RowSpec:
     def from_json(text: str) -> RowSpec:
         d = json.loads(text)
         name, dim, size, p = d["row"]
-        p["errors"] = tuple(p["errors"])
-        return RowSpec(d["scheme"], d["lock"], Row(name, dim, size, WorldParams(**p)),
+        return RowSpec(d["scheme"], d["lock"], Row(name, dim, size, WorldParams.from_json(p)),
                        tuple(d["props"]), d["max_seconds"], d["max_memory"], d["symmetry"],
                        d["no_symmetry_probe"], d["progress"])
 
@@ -332,8 +208,12 @@ def row_main(spec: RowSpec) -> int:
     memory figures.  On SIGINT, one line with the figures of the search under way; exit 130."""
     from checks.explicit import SearchInterrupted, current_mib
     from checks.progress import progress_line
-    from checks.runner import Budget, check_property
+    from checks.runner import Budget, check_resolved
     from model.variants import load_catalogue
+
+    def check(prop: str, budget: Budget, progress: Any = None) -> Any:
+        rc = resolve(spec.scheme, spec.lock, CUSTOM, spec.row.params, prop)
+        return check_resolved(rc, budget=budget, progress=progress)
 
     budget = Budget(max_seconds=spec.max_seconds, max_mib=spec.max_memory,
                     symmetry=spec.symmetry)
@@ -342,19 +222,16 @@ def row_main(spec: RowSpec) -> int:
     try:
         load_catalogue()
         if spec.props:  # warm up: every module and code path loaded before the baseline
-            check_property(spec.scheme, spec.lock, spec.row.params, spec.props[0],
-                           budget=dataclasses.replace(budget, max_states=1))
+            check(spec.props[0], dataclasses.replace(budget, max_states=1))
         _emit({"baseline_mib": current_mib()})
         for prop in spec.props:
-            r = check_property(spec.scheme, spec.lock, spec.row.params, prop, budget=budget,
-                               progress=line)
+            r = check(prop, budget, line)
             if line is not None:
                 line.clear()
             _emit({"property": _figures(r).to_json()})
         if spec.no_symmetry_probe and spec.props:
             off = dataclasses.replace(budget, symmetry=False)
-            r = check_property(spec.scheme, spec.lock, spec.row.params, spec.props[0],
-                               budget=off, progress=line)
+            r = check(spec.props[0], off, line)
             if line is not None:
                 line.clear()
             if r.verdict.value != "unknown":
@@ -413,7 +290,8 @@ def _parse_row_output(spec: RowSpec, out: str, note: str) -> RowResult:
     peak = None if peak is None else round(peak, 1)
     baseline = None if baseline is None else round(baseline, 1)
     return RowResult(spec.scheme, spec.lock, spec.row.name, spec.row.dimension, spec.row.size,
-                     spec.row.params.as_dict(), spec.symmetry, tuple(props), peak, baseline,
+                     effective(spec.scheme, spec.lock, spec.row.params).to_json(),
+                     spec.symmetry, tuple(props), peak, baseline,
                      no_sym, note)
 
 
@@ -482,16 +360,18 @@ def run_ladder(rows: Sequence[Row], variants: Sequence[tuple[str, str]],
     return BenchResult(ladder, settings, machine(), tuple(results))
 
 
-def add_spin_figures(run_spin_row: Callable[..., Any], spec: RowSpec, row: RowResult
-                     ) -> RowResult:
-    """``row`` with SPIN's figures for each property in ``PropertyFigures.extra["spin"]``,
-    from ``checks.spin.run_spin_row`` (a :class:`checks.spin.SpinRun`): verdict, states,
+def spin_figures(spec: RowSpec, row: RowResult) -> RowResult:
+    """``row`` with SPIN's figures for each property in ``PropertyFigures.extra["spin"]``
+    (``checks.spin.run_resolved``, a :class:`checks.spin.SpinRun`): verdict, states,
     compile and search seconds, trail length, and the ratios syncfs-mc/SPIN for time to
     verdict (SPIN's compile included) and states.  ``agree`` is False when the verdicts, or
     the shortest lengths of a violation, differ: a bug in one of the two checkers."""
+    from checks.spin import run_resolved
+
     props = []
     for p in row.properties:
-        r = run_spin_row(spec.scheme, spec.lock, spec.row.params, p.prop, spec.max_seconds)
+        r = run_resolved(resolve(spec.scheme, spec.lock, CUSTOM, spec.row.params, p.prop),
+                         spec.max_seconds)
         total = r.compile_seconds + r.search_seconds
         decided = r.verdict != "unknown" and p.verdict != "unknown"
         agree = None if not decided else (

@@ -1,233 +1,81 @@
-"""The ``syncfs-mc`` command line: ``list``, ``check``, ``compare``, ``trace``, ``replay``.
+"""The ``syncfs-mc`` command line: ``list``, ``check``, ``compare``, ``trace``, ``replay``,
+``export``, ``spin``, ``bench``.
+
+This module only parses (``checks.options``) and prints (``reports``); what a check runs
+with comes from ``specs.resolved``, and the checks themselves from ``checks.runner``.
 
 Exit codes: 0 every checked property holds (violations a scheme declares by design do not
 count), 1 a property is violated, 2 usage or input error (one line on stderr), 3 the engines
 disagree or a counterexample failed to replay (a bug in syncfs-mc: please report it), 4 no
-violation found but some verdict is unknown (a limit was hit).
+violation found but some verdict is unknown (a limit was hit), 130 interrupted.
 """
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-import difflib
 import json
-import math
-import os
 import sys
-import tempfile
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 
 import click
 
 from checks import compare
-from checks.progress import interrupt_summary, progress_line
-from checks.replay import ReplayError
-from checks.runner import (
-    ENGINES,
-    MINIMIZE,
-    Budget,
-    EngineDisagreement,
-    check_property,
-    replay_schedule,
+from checks.options import (
+    EXIT_BUG,
+    EXIT_OK,
+    EXIT_UNKNOWN,
+    EXIT_USAGE,
+    EXIT_VIOLATED,
+    InputError,
+    bound_options,
+    bounded,
+    bounds_from,
+    budget_from,
+    check_output_path,
+    limit_options,
+    memory_option,
+    minimize_option,
+    pick,
+    properties,
+    scenario_params,
+    split,
+    variant_options,
+    write_output,
 )
+from checks.progress import interrupt_summary, progress_bar, progress_line
+from checks.replay import ReplayError
+from checks.runner import ENGINES, EngineDisagreement, check_resolved, replay_trace, trace_report
 from checks.runner import check as run_check
-from model.errseq import ERRNO_NAMES, ERRNO_NUMBERS, MAX_ERRNO
 from model.variants import DISCIPLINES, SCHEMES, load_catalogue
-from model.world import OPEN_AT, SYNC_FS_ERRORS, WorldParams
+from model.world import OPEN_AT, SYNC_FS_ERRORS
 from reports import compare as render_compare
 from reports import trace as render_trace_doc
-from reports.text import render_check, verdict_cell
+from reports.catalogue import render_list
+from reports.text import render_check, verdict_text
 from specs.properties import PROPERTIES
-from specs.replaykey import BadKey, make_key, parse_key
-from specs.results import CheckResult, TraceReport, Verdict
-from specs.scenarios import DEFAULT_SCENARIO, SCENARIOS
+from specs.replaykey import BadKey, parse_key
+from specs.resolved import ResolvedCheck, resolve
+from specs.results import Verdict
+from specs.scenarios import CUSTOM, DEFAULT_SCENARIO, SCENARIOS
 
-EXIT_OK, EXIT_VIOLATED, EXIT_USAGE, EXIT_BUG, EXIT_UNKNOWN = 0, 1, 2, 3, 4
-
-#: bounds past which a check cannot finish in reasonable time; say so instead of hanging
-MAX_ACTORS = 8
-MAX_SYNCS = 6
-MAX_ERRORS = 8
-#: --max-memory ceiling (MiB): 1 TiB; anything above it is a typo, not a budget
-MAX_MEMORY_MIB = 1 << 20
+__all__ = ["cli", "main", "entry", "scenario_params", "EXIT_OK", "EXIT_VIOLATED", "EXIT_USAGE",
+           "EXIT_BUG", "EXIT_UNKNOWN"]
 
 
-class InputError(click.UsageError):
-    """Bad input: reported as one line on stderr, exit code 2."""
+class Bug(Exception):
+    """syncfs-mc contradicted itself (the engines, or SPIN and us, disagree): exit 3."""
 
 
-def _pick(kind: str, name: str, valid: Sequence[str]) -> str:
-    if name in valid:
-        return name
-    close = difflib.get_close_matches(name, valid, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    raise InputError(f"unknown {kind} {name!r} (valid: {', '.join(valid)}){hint}")
+def _variant(scheme: str, lock: str) -> tuple[str, str]:
+    return pick("scheme", scheme, list(SCHEMES)), pick("discipline", lock, list(DISCIPLINES))
 
 
-def parse_errors(text: str) -> tuple[int, ...]:
-    """``EIO,ENOSPC`` or ``5,28`` -> errno numbers, each in 1..MAX_ERRNO."""
-    out = []
-    for item in text.split(","):
-        item = item.strip()
-        if not item:
-            raise InputError(f"--errors: empty entry in {text!r}")
-        if item.lstrip("-").isdigit():
-            num = abs(int(item))
-            if not 1 <= num <= MAX_ERRNO:
-                raise InputError(f"--errors: errno {item} outside 1..{MAX_ERRNO} "
-                                 "(errseq_set WARNs and ignores it)")
-        else:
-            if item.upper() not in ERRNO_NUMBERS:
-                raise InputError(f"--errors: unknown errno name {item!r} (known: "
-                                 f"{', '.join(ERRNO_NAMES.values())}, or a number 1..4095)")
-            num = ERRNO_NUMBERS[item.upper()]
-        out.append(num)
-    if len(out) > MAX_ERRORS:
-        raise InputError(f"--errors: {len(out)} errors; at most {MAX_ERRORS} keep a check "
-                         "finite in practice")
-    return tuple(out)
-
-
-def _bounded(name: str, value: int | None, lo: int, hi: int, why: str) -> None:
-    if value is not None and not lo <= value <= hi:
-        raise InputError(f"{name} must be in {lo}..{hi}, got {value} ({why})")
-
-
-def scenario_params(scenario: str, **over: object) -> WorldParams:
-    """The scenario's bounds with the CLI's overrides applied and validated."""
-    base = SCENARIOS[_pick("scenario", scenario, list(SCENARIOS))][0]
-    _bounded("--syncers", over.get("syncers"), 1, MAX_ACTORS, "overlay files, one process each")
-    _bounded("--syncs", over.get("syncs"), 1, MAX_SYNCS, "syncfs calls per overlay file")
-    _bounded("--upper-syncers", over.get("upper_syncers"), 0, MAX_ACTORS,
-             "processes with a file on U")
-    _bounded("--upper-syncs", over.get("upper_syncs"), 1, MAX_SYNCS, "syncfs calls per file on U")
-    _bounded("--counter-bits", over.get("counter_bits"), 1, 32,
-             "the kernel's counter has 19 bits; widths past 32 change nothing")
-    _bounded("--overlays", over.get("overlays"), 1, 4, "overlays on the one upper")
-    _bounded("--threads", over.get("threads_per_file"), 1, 4, "threads sharing each file")
-    changes = {k: v for k, v in over.items() if v is not None}
-    p = dataclasses.replace(base, **changes)
-    if p.overlays > p.syncers:
-        raise InputError(f"--overlays {p.overlays} needs at least as many --syncers "
-                         f"(got {p.syncers}): each overlay gets files round-robin")
-    actors = p.syncers * p.threads_per_file + p.upper_syncers + 1
-    if actors > MAX_ACTORS + 1:
-        raise InputError(f"{actors - 1} syncing threads; at most {MAX_ACTORS} keep a check "
-                         "finite in practice")
-    return p
-
-
-def check_output_path(path: str) -> Path:
-    """Fail early (exit 2) when ``--output`` cannot be written, before any search runs."""
-    p = Path(path)
-    if not path or path.endswith(os.sep) or p.is_dir():
-        raise InputError(f"--output {path!r} is a directory; name a file")
-    parent = p.parent if str(p.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError(f"--output {path!r}: directory {str(parent)!r} does not exist")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise InputError(f"--output {path!r}: directory {str(parent)!r} is not writable")
-    if p.exists() and not os.access(p, os.W_OK):
-        raise InputError(f"--output {path!r}: the file exists and is not writable")
-    return p
-
-
-def _default_mode() -> int:
-    """The mode ``open()`` would give a new file: 0666 less the process's umask."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file next to ``path``, flush it to disk, then rename it
-    over ``path``: a reader (or an interrupted run) sees the old file or the whole new one,
-    never a truncated report.  The temporary file is removed on any failure."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-            os.fchmod(f.fileno(), _default_mode())  # mkstemp makes it 0600: a report is shared
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def _exit_code(result: CheckResult) -> int:
-    if any(r.verdict is Verdict.VIOLATED and not r.by_design for r in result.results):
+def _exit_code(results: Sequence) -> int:
+    """1 on a violation outside the contract's by-design exceptions, else 4 on an unknown."""
+    if any(r.verdict is Verdict.VIOLATED and not r.by_design for r in results):
         return EXIT_VIOLATED
-    if any(r.verdict is Verdict.UNKNOWN for r in result.results):
+    if any(r.verdict is Verdict.UNKNOWN for r in results):
         return EXIT_UNKNOWN
     return EXIT_OK
-
-
-_BOUND_OPTIONS = [
-    click.option("--syncers", type=int, help="overlay files, one process each"),
-    click.option("--syncs", type=int, help="syncfs calls per overlay file"),
-    click.option("--upper-syncers", type=int, help="processes with a file directly on U"),
-    click.option("--upper-syncs", type=int, help="syncfs calls per upper file"),
-    click.option("--errors", help="writeback errors injected on U, in order: EIO,ENOSPC"),
-    click.option("--counter-bits", type=int, help="errseq counter width (kernel: 19)"),
-    click.option("--overlays", type=int, help="overlays mounted on the one upper"),
-    click.option("--threads", type=int, help="threads sharing each overlay file"),
-    click.option("--sync-fs-errors", help="returned (v5.17+) | ignored (before v5.17)"),
-    click.option("--open-first", is_flag=True, help="open every file before anything runs"),
-]
-
-
-def variant_options(f):
-    """``--lock``, ``--flock`` and ``--scenario``: which variant, where (check, trace,
-    export, spin)."""
-    f = click.option("--scenario", default=DEFAULT_SCENARIO, show_default=True)(f)
-    f = click.option("--flock", is_flag=True,
-                     help="the VFS advances f_sb_err under f_lock")(f)
-    return click.option("--lock", "lock", default="none", show_default=True,
-                        help="locking discipline")(f)
-
-
-def bound_options(f):
-    """The scenario-bound overrides every checking command accepts (DESIGN §7)."""
-    for opt in reversed(_BOUND_OPTIONS):
-        f = opt(f)
-    return f
-
-
-def bounds_from(scenario: str, flock: bool, syncers: int | None, syncs: int | None,
-                upper_syncers: int | None, upper_syncs: int | None, errors: str | None,
-                counter_bits: int | None, overlays: int | None, threads: int | None,
-                sync_fs_errors: str | None, open_first: bool) -> WorldParams:
-    """``scenario``'s bounds with the command line's overrides, validated."""
-    if sync_fs_errors is not None:
-        _pick("--sync-fs-errors value", sync_fs_errors, list(SYNC_FS_ERRORS))
-    return scenario_params(
-        scenario, syncers=syncers, syncs=syncs, upper_syncers=upper_syncers,
-        upper_syncs=upper_syncs, errors=parse_errors(errors) if errors is not None else None,
-        counter_bits=counter_bits, overlays=overlays, threads_per_file=threads,
-        sync_fs_errors=sync_fs_errors, flock=True if flock else None,
-        open_at="first" if open_first else None)
-
-
-def _props(props: tuple[str, ...]) -> list[str]:
-    chosen: list[str] = []
-    for p in props:
-        for name in p.split(","):
-            chosen.append(_pick("property", name.strip(), list(PROPERTIES)))
-    return list(dict.fromkeys(chosen))
-
-
-def _limits(max_states: int | None, max_seconds: float | None) -> None:
-    if max_states is not None and max_states < 1:
-        raise InputError(f"--max-states must be positive, got {max_states}")
-    if max_seconds is not None and max_seconds <= 0:
-        raise InputError(f"--max-seconds must be positive, got {max_seconds}")
-    if max_seconds is not None and not math.isfinite(max_seconds):
-        raise InputError(f"--max-seconds must be a finite number, got {max_seconds}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -240,24 +88,11 @@ def cli() -> None:
 @cli.command("list")
 def list_cmd() -> None:
     """Schemes, locking disciplines, properties and scenarios."""
-    click.echo("schemes:")
-    for name, s in SCHEMES.items():
-        click.echo(f"  {name:<14} {s.summary}")
-        click.echo(f"  {'':<14} ({s.provenance})")
-    click.echo("disciplines (--lock):")
-    for name, d in DISCIPLINES.items():
-        click.echo(f"  {name:<14} {d.summary}")
-    click.echo("properties (--property):")
-    for name, prop in PROPERTIES.items():
-        click.echo(f"  {name:<14} {prop.doc}")
-    click.echo("scenarios (--scenario):")
-    for name, (_, doc) in SCENARIOS.items():
-        click.echo(f"  {name:<14} {doc}")
+    click.echo(render_list(SCHEMES, DISCIPLINES, PROPERTIES, SCENARIOS))
 
 
 @cli.command("check")
-@click.option("--minimize", default="steps", show_default=True,
-              help="steps (any shortest trace) | preemptions (fewest context switches among them)")
+@minimize_option
 @click.argument("scheme")
 @variant_options
 @click.option("--property", "props", multiple=True, help="property to check (repeatable)")
@@ -265,112 +100,58 @@ def list_cmd() -> None:
 @click.option("--engine", default="explicit", show_default=True,
               help="explicit (BFS) | smt (z3 bounded model checking) | both (cross-checked)")
 @bound_options
-@click.option("--max-states", type=int, help="give up (unknown) past this many states")
-@click.option("--max-seconds", type=float, help="give up (unknown) after this many seconds")
+@limit_options
 @click.option("--max-depth", type=int, help="smt: give up (unknown) past this depth [200]")
 @click.option("--no-symmetry", is_flag=True,
               help="explicit: store every state, not one per permutation of identical actors")
 @click.option("--por/--no-por", default=False, show_default=True,
               help="explicit: partial-order reduction (pays only on big proofs; see README)")
-@click.option("--max-memory", type=int, metavar="MIB",
-              help="explicit: give up (unknown) when the process holds more than MIB MiB")
+@memory_option
 @click.option("--no-timings", is_flag=True,
               help="leave out seconds and memory: the output is the same on every run")
 @click.option("--output", metavar="FILE",
               help="write the report to FILE (atomically: temporary file, then rename)")
 def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[str, ...],
-              as_json: bool, engine: str, syncers: int | None, syncs: int | None,
-              upper_syncers: int | None, upper_syncs: int | None, errors: str | None,
-              counter_bits: int | None, overlays: int | None, threads: int | None,
-              sync_fs_errors: str | None, open_first: bool, max_states: int | None,
-              max_seconds: float | None, max_depth: int | None, minimize: str,
-              no_symmetry: bool, por: bool, max_memory: int | None, no_timings: bool,
-              output: str | None) -> None:
+              as_json: bool, engine: str, max_states: int | None, max_seconds: float | None,
+              max_depth: int | None, minimize: str, no_symmetry: bool, por: bool,
+              max_memory: int | None, no_timings: bool, output: str | None, **bounds) -> None:
     """Check SCHEME: a verdict per property, the shortest trace for each violation."""
-    scheme = _pick("scheme", scheme, list(SCHEMES))
-    lock = _pick("discipline", lock, list(DISCIPLINES))
-    chosen = _props(props)
-    _limits(max_states, max_seconds)
-    engine = _pick("engine", engine, list(ENGINES))
-    _bounded("--max-depth", max_depth, 1, 10_000, "transitions unrolled by the SMT engine")
-    _bounded("--max-memory", max_memory, 1, MAX_MEMORY_MIB, "MiB of resident memory")
+    scheme, lock = _variant(scheme, lock)
+    chosen = properties(props)
+    engine = pick("engine", engine, list(ENGINES))
+    bounded("--max-depth", max_depth, 1, 10_000, "transitions unrolled by the SMT engine")
     if max_depth is not None and engine == "explicit":
         raise InputError("--max-depth bounds the smt engine only; add --engine smt or both, "
                          "or use --max-states")
     if max_memory is not None and engine == "smt":
         raise InputError("--max-memory bounds the explicit engine only; use --engine explicit "
                          "or both, or --max-seconds")
-    if open_first and scenario == "late-open":
-        raise InputError("--open-first conflicts with --scenario late-open, whose files are "
-                         "opened after the errors; pick one")
-    out_path = check_output_path(output) if output is not None else None
-    params = bounds_from(scenario, flock, syncers, syncs, upper_syncers, upper_syncs, errors,
-                         counter_bits, overlays, threads, sync_fs_errors, open_first)
-    minimize = _pick("--minimize value", minimize, list(MINIMIZE))
-    if minimize != "steps" and engine != "explicit":
+    budget = budget_from(max_states, max_seconds, max_memory, minimize,
+                         max_depth=max_depth or 200, symmetry=not no_symmetry, por=por)
+    if budget.minimize != "steps" and engine != "explicit":
         raise InputError("--minimize preemptions needs --engine explicit")
-    budget = Budget(max_states, max_seconds, max_depth or 200, minimize,
-                    symmetry=not no_symmetry, por=por,
-                    max_mib=float(max_memory) if max_memory is not None else None)
+    if output is not None:
+        check_output_path(output)
+    params = bounds_from(scenario, flock, **bounds)
     line = progress_line() if engine != "smt" else None
     try:
-        result = run_check(scheme, lock, scenario, params, chosen or None,
-                           engine=engine, budget=budget, progress=line)
-    except (EngineDisagreement, ReplayError) as e:
-        click.echo(f"syncfs-mc: BUG: {e}", err=True)
-        sys.exit(EXIT_BUG)
+        result = run_check(scheme, lock, scenario, params, chosen or None, engine=engine,
+                           budget=budget, progress=line)
     finally:
         if line is not None:
             line.clear()
     timings = not no_timings
-    if as_json:
-        text = json.dumps(result.to_json(timings), indent=2, sort_keys=False)
-    else:
-        text = render_check(result, timings=timings)
-    if out_path is None:
-        click.echo(text)
-    else:
-        try:
-            write_atomically(out_path, text + "\n")
-        except OSError as e:
-            raise InputError(f"--output {output!r}: {e.strerror or e}") from None
-    sys.exit(_exit_code(result))
+    text = (json.dumps(result.to_json(timings), indent=2) if as_json
+            else render_check(result, timings=timings))
+    write_output(text, output)
+    sys.exit(_exit_code(result.results))
 
 
 COMPARE_FORMATS = ("text", "markdown", "json", "html")
 
 
-def write_output(text: str, path: str | None) -> None:
-    """Print ``text``, or write it to ``path`` through a temporary file renamed into place
-    (a reader never sees half a report)."""
-    if path is None:
-        click.echo(text, nl=not text.endswith("\n"))
-        return
-    target = Path(os.path.abspath(path))
-    if not target.parent.is_dir():
-        raise InputError(f"-o: directory {target.parent} does not exist")
-    write_atomically(target, text if text.endswith("\n") else text + "\n")
-
-
-def _progress_bar() -> Callable[[int, int], None] | None:
-    """A one-line progress bar on a terminal's stderr; nothing when stderr is piped."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        width = 30
-        fill = width * done // total
-        sys.stderr.write(f"\r[{'#' * fill}{'.' * (width - fill)}] {done}/{total} checks")
-        if done == total:
-            sys.stderr.write("\r" + " " * (width + 30) + "\r")
-        sys.stderr.flush()
-
-    return show
-
-
 @cli.command("compare")
-@click.option("--minimize", default="steps", show_default=True,
-              help="steps (any shortest trace) | preemptions (fewest context switches among them)")
+@minimize_option
 @click.option("--scheme", "schemes", multiple=True, help="scheme (repeatable; default: all)")
 @click.option("--lock", "locks", multiple=True, help="discipline (repeatable; default: all)")
 @click.option("--scenario", "scenarios", multiple=True,
@@ -383,37 +164,28 @@ def _progress_bar() -> Callable[[int, int], None] | None:
 @click.option("--traces", is_flag=True, help="text: also print every counterexample")
 @click.option("--jobs", type=int, help="worker processes (default: one per core)")
 @bound_options
-@click.option("--max-states", type=int, help="give up (unknown) past this many states")
-@click.option("--max-seconds", type=float, help="give up (unknown) after this many seconds")
+@limit_options
 def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tuple[str, ...],
                 props: tuple[str, ...], flock: bool, fmt: str, output: str | None,
                 traces: bool, jobs: int | None, max_states: int | None,
                 max_seconds: float | None, minimize: str, **bounds) -> None:
     """Check every scheme x discipline x scenario and print the matrix variants x
     properties, then what each discipline buys over the others."""
-    fmt = _pick("format", fmt, list(COMPARE_FORMATS))
-    names = [_pick("scheme", x, list(SCHEMES)) for x in _split(schemes)] or list(SCHEMES)
-    disciplines = ([_pick("discipline", x, list(DISCIPLINES)) for x in _split(locks)]
+    fmt = pick("format", fmt, list(COMPARE_FORMATS))
+    names = [pick("scheme", x, list(SCHEMES)) for x in split(schemes)] or list(SCHEMES)
+    disciplines = ([pick("discipline", x, list(DISCIPLINES)) for x in split(locks)]
                    or list(DISCIPLINES))
-    scens = ([_pick("scenario", x, list(SCENARIOS)) for x in _split(scenarios)]
+    scens = ([pick("scenario", x, list(SCENARIOS)) for x in split(scenarios)]
              or [DEFAULT_SCENARIO])
-    chosen = _props(props) or list(PROPERTIES)
-    _limits(max_states, max_seconds)
-    _bounded("--jobs", jobs, 1, 256, "worker processes")
-    cells = []
-    for scen in dict.fromkeys(scens):
-        params = bounds_from(scen, flock, **bounds)
-        for name in dict.fromkeys(names):
-            for lock in dict.fromkeys(disciplines):
-                cells.append(compare.Cell(name, lock, scen, params))
-    try:
-        budget = Budget(max_states, max_seconds,
-                        minimize=_pick("--minimize value", minimize, list(MINIMIZE)))
-        result = compare.run(cells, chosen, budget, jobs,
-                             _progress_bar())
-    except (EngineDisagreement, ReplayError) as e:
-        click.echo(f"syncfs-mc: BUG: {e}", err=True)
-        sys.exit(EXIT_BUG)
+    chosen = properties(props) or list(PROPERTIES)
+    budget = budget_from(max_states, max_seconds, minimize=minimize)
+    bounded("--jobs", jobs, 1, 256, "worker processes")
+    if output is not None:
+        check_output_path(output)
+    cells = [compare.Cell(name, lock, scen, params)
+             for scen in dict.fromkeys(scens) for params in [bounds_from(scen, flock, **bounds)]
+             for name in dict.fromkeys(names) for lock in dict.fromkeys(disciplines)]
+    result = compare.run(cells, chosen, budget, jobs, progress_bar())
     if fmt == "text":
         colour = output is None and sys.stdout.isatty()
         text = render_compare.render_text(result, colour=colour, traces=traces)
@@ -425,8 +197,7 @@ def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tup
 
 
 @cli.command("trace")
-@click.option("--minimize", default="steps", show_default=True,
-              help="steps (any shortest trace) | preemptions (fewest context switches among them)")
+@minimize_option
 @click.argument("scheme")
 @click.option("--property", "prop", required=True, help="the property to break")
 @variant_options
@@ -434,39 +205,30 @@ def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tup
               help="text | json | mermaid | dot | svg | html")
 @click.option("-o", "--output", help="write the trace to this file")
 @bound_options
-@click.option("--max-states", type=int, help="give up (unknown) past this many states")
-@click.option("--max-seconds", type=float, help="give up (unknown) after this many seconds")
+@limit_options
 def trace_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fmt: str,
               output: str | None, max_states: int | None, max_seconds: float | None,
               minimize: str, **bounds) -> None:
     """The shortest counterexample to one property of SCHEME, as a table, JSON or a
     sequence diagram, with a replay key."""
-    scheme = _pick("scheme", scheme, list(SCHEMES))
-    lock = _pick("discipline", lock, list(DISCIPLINES))
-    prop = _pick("property", prop, list(PROPERTIES))
-    fmt = _pick("format", fmt, list(render_trace_doc.FORMATS))
-    _limits(max_states, max_seconds)
-    params = bounds_from(scenario, flock, **bounds)
+    scheme, lock = _variant(scheme, lock)
+    prop = pick("property", prop, list(PROPERTIES))
+    fmt = pick("format", fmt, list(render_trace_doc.FORMATS))
+    budget = budget_from(max_states, max_seconds, minimize=minimize)
+    if output is not None:
+        check_output_path(output)
+    rc = resolve(scheme, lock, scenario, bounds_from(scenario, flock, **bounds), prop)
     line = progress_line()
     try:
-        r = check_property(scheme, lock, params, prop, budget=Budget(
-            max_states, max_seconds, minimize=_pick("--minimize value", minimize,
-                                                    list(MINIMIZE))), progress=line)
-    except ReplayError as e:
-        click.echo(f"syncfs-mc: BUG: {e}", err=True)
-        sys.exit(EXIT_BUG)
+        r = check_resolved(rc, budget=budget, progress=line)
     finally:
         if line is not None:
             line.clear()
     if r.trace is None:
-        click.echo(f"{scheme} --lock {lock} --scenario {scenario}: {prop} "
-                   f"{verdict_cell(r)}: no counterexample", err=True)
+        click.echo(f"{rc.variant}: {prop} {verdict_text(r)}: no counterexample", err=True)
         sys.exit(EXIT_OK if r.verdict is Verdict.HOLDS else EXIT_UNKNOWN)
-    key = make_key(scheme, lock, scenario, prop, params, r.trace.schedule)
-    rep = TraceReport(scheme, lock, scenario, prop, params.as_dict(), r.trace, str(key),
-                      r.by_design)
-    write_output(render_trace_doc.render(rep, fmt), output)
-    sys.exit(EXIT_OK if r.by_design else EXIT_VIOLATED)
+    write_output(render_trace_doc.render(trace_report(rc, r.trace), fmt), output)
+    sys.exit(EXIT_OK if rc.by_design else EXIT_VIOLATED)
 
 
 @cli.command("replay")
@@ -477,52 +239,47 @@ def trace_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fmt
 def replay_cmd(key: str, fmt: str, output: str | None) -> None:
     """Re-run the exact interleaving a replay KEY names (printed by `trace` and `compare`)
     through the reference interpreter, and print its trace."""
-    fmt = _pick("format", fmt, list(render_trace_doc.FORMATS))
+    fmt = pick("format", fmt, list(render_trace_doc.FORMATS))
     try:
         k = parse_key(key)
     except BadKey as e:
         raise InputError(str(e)) from None
-    scheme = _pick("scheme", k.scheme, list(SCHEMES))
-    lock = _pick("discipline", k.lock, list(DISCIPLINES))
-    scenario = _pick("scenario", k.scenario, list(SCENARIOS))
-    prop = _pick("property", k.prop, list(PROPERTIES))
+    scheme, lock = _variant(k.scheme, k.lock)
+    scenario = k.scenario if k.scenario == CUSTOM else pick("scenario", k.scenario,
+                                                            list(SCENARIOS))
+    prop = pick("property", k.prop, list(PROPERTIES))
     over = dict(k.overrides)
     if "sync_fs_errors" in over:
-        _pick("--sync-fs-errors value", over["sync_fs_errors"], list(SYNC_FS_ERRORS))
+        pick("--sync-fs-errors value", over["sync_fs_errors"], list(SYNC_FS_ERRORS))
     if "open_at" in over:
-        _pick("open_at value", over["open_at"], list(OPEN_AT))
-    params = scenario_params(scenario, **over)
+        pick("open_at value", over["open_at"], list(OPEN_AT))
+    rc = resolve(scheme, lock, scenario, scenario_params(scenario, **over), prop)
     try:
-        trace = replay_schedule(scheme, lock, params, prop, k.schedule)
+        rep = replay_trace(rc, k.schedule)
     except ReplayError as e:
         raise InputError(f"the key does not replay to a {prop} violation: {e}") from None
-    rep = TraceReport(scheme, lock, scenario, prop, params.as_dict(), trace, str(k),
-                      prop in SCHEMES[scheme].by_design)
     write_output(render_trace_doc.render(rep, fmt), output)
     sys.exit(EXIT_OK if rep.by_design else EXIT_VIOLATED)
 
 
-EXPORT_FORMATS = ("promela",)
+def _resolved(scheme: str, lock: str, prop: str, scenario: str, flock: bool,
+              bounds: dict) -> ResolvedCheck:
+    scheme, lock = _variant(scheme, lock)
+    prop = pick("property", prop, list(PROPERTIES))
+    return resolve(scheme, lock, scenario, bounds_from(scenario, flock, **bounds), prop)
 
 
-def _export_setup(scheme: str, lock: str, prop: str, scenario: str, flock: bool,
-                  bounds: dict) -> tuple[str, str, str, WorldParams]:
-    """Validated scheme, discipline, property and bounds of ``export`` and ``spin``."""
-    scheme = _pick("scheme", scheme, list(SCHEMES))
-    lock = _pick("discipline", lock, list(DISCIPLINES))
-    prop = _pick("property", prop, list(PROPERTIES))
-    if bounds.get("open_first") and scenario == "late-open":
-        raise InputError("--open-first conflicts with --scenario late-open, whose files are "
-                         "opened after the errors; pick one")
-    return scheme, lock, prop, bounds_from(scenario, flock, **bounds)
+def _promela(rc: ResolvedCheck) -> str:
+    from checks.promela import ExportError, export
 
-
-def _promela(scheme: str, lock: str, scenario: str, params: WorldParams, prop: str) -> str:
-    from checks.promela import ExportError, export_variant
     try:
-        return export_variant(scheme, lock, scenario, params, prop)
+        return export(rc)
     except ExportError as e:
-        raise InputError(f"cannot export {scheme} --lock {lock} for {prop}: {e}") from None
+        raise InputError(f"cannot export {rc.scheme} --lock {rc.lock} for {rc.prop}: {e}"
+                         ) from None
+
+
+EXPORT_FORMATS = ("promela",)
 
 
 @cli.command("export")
@@ -536,17 +293,10 @@ def export_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fm
                output: str | None, **bounds) -> None:
     """Write SCHEME's world, instrumented for one property, as a model for another checker
     (Promela for SPIN: same atomic steps, the property as assertions)."""
-    _pick("format", fmt, list(EXPORT_FORMATS))
-    out_path = check_output_path(output) if output is not None else None
-    scheme, lock, prop, params = _export_setup(scheme, lock, prop, scenario, flock, bounds)
-    text = _promela(scheme, lock, scenario, params, prop)
-    if out_path is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        write_atomically(out_path, text)
-    except OSError as e:
-        raise InputError(f"--output {output!r}: {e.strerror or e}") from None
+    pick("format", fmt, list(EXPORT_FORMATS))
+    if output is not None:
+        check_output_path(output)
+    write_output(_promela(_resolved(scheme, lock, prop, scenario, flock, bounds)), output)
 
 
 @cli.command("spin")
@@ -563,78 +313,27 @@ def spin_cmd(scheme: str, props: tuple[str, ...], lock: str, flock: bool, scenar
     """Export SCHEME per property, verify it with SPIN, and print SPIN's verdict, states
     and seconds next to ours (exit 3 if the verdicts or shortest lengths differ)."""
     from checks import spin
+    from reports.spin import render_comparisons
 
-    chosen = _props(props) or list(PROPERTIES)
-    _limits(None, timeout)
-    scheme, lock, _, params = _export_setup(scheme, lock, chosen[0], scenario, flock, bounds)
+    chosen = properties(props) or list(PROPERTIES)
+    budget = budget_from(max_seconds=timeout)
+    checks = [_resolved(scheme, lock, p, scenario, flock, bounds) for p in chosen]
     try:
         spin.tools()
     except spin.SpinUnavailable as e:
         raise InputError(str(e)) from None
-    rows = []
-    for prop in chosen:
-        ours = check_property(scheme, lock, params, prop, budget=Budget(max_seconds=timeout))
-        model = _promela(scheme, lock, scenario, params, prop)
-        theirs = spin.run_model(model, prop, timeout, por=not no_reduce)
-        rows.append(spin.Comparison(prop, ours, theirs))
+    rows = [spin.Comparison(rc.prop, check_resolved(rc, budget=budget),
+                            spin.run_model(_promela(rc), rc.prop, timeout, por=not no_reduce))
+            for rc in checks]
     if as_json:
         click.echo(json.dumps([r.to_json() for r in rows], indent=2))
     else:
-        click.echo(f"syncfs-mc vs SPIN: {scheme} --lock {lock} --scenario {scenario}")
-        click.echo(spin.render_comparisons(rows))
-    if any(not r.agree for r in rows):
-        for r in rows:
-            if not r.agree:
-                click.echo(f"syncfs-mc: BUG: {r.prop}: {r.disagreement}", err=True)
-        sys.exit(EXIT_BUG)
-    if any(r.ours.verdict is Verdict.VIOLATED and not r.ours.by_design for r in rows):
-        sys.exit(EXIT_VIOLATED)
-    if any(r.ours.verdict is Verdict.UNKNOWN or r.spin.verdict == "unknown" for r in rows):
-        sys.exit(EXIT_UNKNOWN)
-
-
-def _split(values: tuple[str, ...]) -> list[str]:
-    return [x.strip() for v in values for x in v.split(",") if x.strip()]
-
-
-# --------------------------------------------------------------------------------------------
-# bench: the benchmark ladder (checks/bench.py, reports/bench.py)
-
-
-def _spin_columns() -> tuple[Callable | None, list]:
-    """``--spin``: SPIN's figures beside the explicit engine's, from ``checks.spin`` (the
-    Promela exporter), imported only when asked for.  One-line exit-2 errors when the module
-    or the ``spin`` binary is missing."""
-    import importlib
-    import shutil
-
-    try:
-        spin = importlib.import_module("checks.spin")
-    except ImportError:
-        raise InputError("--spin needs checks/spin.py (the Promela/SPIN exporter), which this "
-                         "build does not have") from None
-    if not hasattr(spin, "run_spin_row"):
-        raise InputError("--spin: checks.spin has no run_spin_row()")
-    if shutil.which("spin") is None:
-        raise InputError("--spin needs the spin binary on PATH (Debian package 'spin')")
-    from checks.bench import add_spin_figures
-
-    def extra(spec, row):
-        return add_spin_figures(spin.run_spin_row, spec, row)
-
-    def get(key: str, fmt: str) -> Callable[[dict], str]:
-        def cell(prop: dict) -> str:
-            v = (prop.get("extra") or {}).get("spin", {}).get(key)
-            return "-" if v is None else fmt.format(v)
-        return cell
-
-    return extra, [("spin", 8, get("verdict", "{}")),
-                   ("spin states", 11, get("states", "{:,}")),
-                   ("spin cc s", 9, get("compile_s", "{:.2f}")),
-                   ("spin run s", 10, get("search_s", "{:.2f}")),
-                   ("t ratio", 7, get("time_ratio", "{:.2f}")),
-                   ("st ratio", 8, get("states_ratio", "{:.2f}")),
-                   ("agree", 5, get("agree", "{}"))]
+        click.echo(render_comparisons(rows, checks[0].variant))
+    wrong = [f"{r.prop}: {r.disagreement}" for r in rows if not r.agree]
+    if wrong:
+        raise Bug("; ".join(wrong))
+    code = _exit_code([r.ours for r in rows])
+    sys.exit(code or (EXIT_UNKNOWN if any(r.spin.verdict == "unknown" for r in rows) else 0))
 
 
 @cli.command("bench")
@@ -657,7 +356,7 @@ def _spin_columns() -> tuple[Callable | None, list]:
 @click.option("--json", "json_path", metavar="FILE", help="write the figures as JSON")
 @click.option("--png", "png_path", metavar="FILE",
               help="draw the growth curves (needs matplotlib: the 'bench' extra)")
-@click.option("--spin", is_flag=True, help="add SPIN's figures (needs checks.spin and spin)")
+@click.option("--spin", is_flag=True, help="add SPIN's figures (needs the spin binary)")
 @click.option("--from-json", "from_json", metavar="FILE",
               help="run nothing: render the table (and --json, --png) from an earlier --json")
 def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[str, ...],
@@ -669,76 +368,63 @@ def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[s
     from checks import bench
     from reports import bench as render_bench
 
-    ladder = _pick("ladder", ladder, list(bench.LADDERS))
-    if quick:
-        ladder = "quick"
-    fmt = _pick("format", fmt, ["text", "markdown"])
-    _limits(None, max_seconds)
-    _bounded("--max-memory", max_memory, 1, MAX_MEMORY_MIB, "MiB of resident memory")
+    ladder = pick("ladder", ladder, list(bench.LADDERS))
+    ladder = "quick" if quick else ladder
+    fmt = pick("format", fmt, ["text", "markdown"])
+    budget_from(max_seconds=max_seconds, max_memory=max_memory)
     ladder_rows = bench.LADDERS[ladder]()
     if rows:
-        names = [r.name for r in ladder_rows]
-        wanted = [_pick("row", x, names) for x in _split(rows)]
+        wanted = [pick("row", x, [r.name for r in ladder_rows]) for x in split(rows)]
         ladder_rows = [r for r in ladder_rows if r.name in wanted]
-    chosen_variants = []
-    for v in _split(variants):
-        scheme, _, lock = v.partition("/")
-        chosen_variants.append((_pick("scheme", scheme, list(SCHEMES)),
-                                _pick("discipline", lock or "none", list(DISCIPLINES))))
-    chosen_variants = chosen_variants or list(bench.VARIANTS)
-    chosen_props = _props(props) or None
-    json_out = check_output_path(json_path) if json_path else None
-    png_out = check_output_path(png_path) if png_path else None
-    if png_out is not None:
+    chosen_variants = [_variant(*(v.partition("/")[0], v.partition("/")[2] or "none"))
+                       for v in split(variants)] or list(bench.VARIANTS)
+    for path in (json_path, png_path):
+        if path:
+            check_output_path(path)
+    if png_path:
         try:
             import matplotlib  # noqa: F401
         except ImportError:
             raise InputError("--png needs matplotlib: pip install -e '.[bench]'") from None
+    columns = render_bench.SPIN_COLUMNS if spin else ()
     if from_json is not None:
         try:
             with open(from_json, encoding="utf-8") as f:
-                earlier = bench.BenchResult.from_json(json.load(f))
+                doc = bench.BenchResult.from_json(json.load(f)).to_json()  # derived figures
         except (OSError, ValueError, KeyError, TypeError) as e:
             raise InputError(f"--from-json {from_json!r}: {e}") from None
-        doc = earlier.to_json()  # derived figures (bytes/state, states/s) recomputed
         click.echo(render_bench.render_text(doc) if fmt == "text"
                    else render_bench.render_markdown(doc))
-        if json_out is not None:
-            write_atomically(json_out, json.dumps(doc, indent=2) + "\n")
-        if png_out is not None:
-            render_bench.render_png(doc, str(png_out))
-        sys.exit(EXIT_OK)
-    extra, columns = _spin_columns() if spin else (None, [])
-    if fmt == "text":
-        click.echo(render_bench.header_text(columns))
     else:
-        click.echo(render_bench.header_markdown(columns))
+        extra = None
+        if spin:
+            import shutil
 
-    def show(r: bench.RowResult) -> None:
-        doc = r.to_json()
-        click.echo(render_bench.row_text(doc, columns) if fmt == "text"
-                   else render_bench.row_markdown(doc, columns))
-
-    result = bench.run_ladder(ladder_rows, chosen_variants, chosen_props, max_seconds,
-                              float(max_memory), not no_symmetry,
-                              progress=progress_line() is not None, ladder=ladder,
-                              on_row=show,
-                              extra=extra)
-    doc = result.to_json()
-    if fmt == "markdown":
-        notes = [f"* {r['scheme']}/{r['lock']} {r['row']}: {r['note']}"
-                 for r in doc["rows"] if r.get("note")]
+            if shutil.which("spin") is None:
+                raise InputError("--spin needs the spin binary on PATH (Debian package 'spin')")
+            extra = bench.spin_figures
+        head = render_bench.header_text if fmt == "text" else render_bench.header_markdown
+        line = render_bench.row_text if fmt == "text" else render_bench.row_markdown
+        click.echo(head(columns))
+        result = bench.run_ladder(ladder_rows, chosen_variants, properties(props) or None,
+                                  max_seconds, float(max_memory), not no_symmetry,
+                                  progress=progress_line() is not None, ladder=ladder,
+                                  on_row=lambda r: click.echo(line(r.to_json(), columns)),
+                                  extra=extra)
+        doc = result.to_json()
+        notes = render_bench.render_notes(doc) if fmt == "markdown" else ""
         if notes:
-            click.echo("\n" + "\n".join(notes))
-    if json_out is not None:
-        write_atomically(json_out, json.dumps(doc, indent=2) + "\n")
-    if png_out is not None:
-        render_bench.render_png(doc, str(png_out))
+            click.echo("\n" + notes)
+    if json_path:
+        write_output(json.dumps(doc, indent=2) + "\n", json_path)
+    if png_path:
+        render_bench.render_png(doc, png_path)
     sys.exit(EXIT_OK)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: click in non-standalone mode so that every error is one line, exit 2."""
+    """Entry point: click in non-standalone mode so that every error is one line: exit 2 for
+    bad input, 3 for a bug in syncfs-mc, 130 on Ctrl-C."""
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="syncfs-mc",
                  standalone_mode=False)
@@ -749,6 +435,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         msg = " ".join(e.format_message().split())
         click.echo(f"syncfs-mc: error: {msg}", err=True)
         return EXIT_USAGE
+    except (Bug, EngineDisagreement, ReplayError) as e:
+        click.echo(f"syncfs-mc: BUG: {e}", err=True)
+        return EXIT_BUG
     except click.exceptions.Abort as e:
         click.echo(interrupt_summary(e), err=True)
         return 130
@@ -767,4 +456,3 @@ def entry() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     entry()
-

@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from checks.explicit import SearchInterrupted
-from checks.runner import Budget, check_property
+from checks.runner import Budget, check_resolved
 from model.world import WorldParams
+from specs.resolved import effective, resolve
 from specs.results import CheckResult, CompareResult, Difference, PropertyResult, Verdict
 
 
 @dataclass(frozen=True)
 class Cell:
-    """One row of the matrix: a variant in a scenario with its bounds."""
+    """One row of the matrix: a variant in a scenario with the bounds asked for."""
 
     scheme: str
     lock: str
@@ -59,7 +60,8 @@ class CompareInterrupted(KeyboardInterrupt):
 
 def _job(args: tuple[Cell, str, Budget]) -> PropertyResult:
     cell, prop, budget = args
-    return check_property(cell.scheme, cell.lock, cell.params, prop, budget=budget)
+    return check_resolved(resolve(cell.scheme, cell.lock, cell.scenario, cell.params, prop),
+                          budget=budget)
 
 
 def run(cells: Sequence[Cell], props: Sequence[str], budget: Budget | None = None,
@@ -100,21 +102,23 @@ def run(cells: Sequence[Cell], props: Sequence[str], budget: Budget | None = Non
     n = len(props)
     for k, c in enumerate(cells):
         rs = tuple(r for r in results[k * n:(k + 1) * n] if r is not None)
-        checks.append(CheckResult(c.scheme, c.lock, c.scenario, "explicit", c.params.as_dict(),
-                                  rs))
-    scenarios = {c.scenario: c.params.as_dict() for c in cells}
-    return CompareResult(tuple(props), tuple(checks), differences(checks), scenarios)
+        checks.append(CheckResult(c.scheme, c.lock, c.scenario, "explicit",
+                                  effective(c.scheme, c.lock, c.params), rs))
+    scenarios = {c.scenario: c.params for c in cells}
+    return CompareResult(tuple(props), tuple(checks), differences(cells, checks), scenarios)
 
 
-def differences(checks: Sequence[CheckResult]) -> tuple[Difference, ...]:
-    """For every two checks of one scheme in one scenario with different disciplines, and
-    every property that one of them breaks and the other does not (it holds): the shortest
-    counterexample of the one that breaks it.  A longer shortest trace under a lock is not a
-    difference: it is usually the same interleaving plus the lock's own steps."""
+def differences(cells: Sequence[Cell], checks: Sequence[CheckResult]
+                ) -> tuple[Difference, ...]:
+    """For every two cells of one scheme in one scenario with the same bounds asked for and
+    different disciplines, and every property that one of them breaks and the other does not
+    (it holds): the shortest counterexample of the one that breaks it.  A longer shortest
+    trace under a lock is not a difference: it is usually the same interleaving plus the
+    lock's own steps."""
     out: list[Difference] = []
-    for a, b in combinations(checks, 2):
-        if (a.scheme, a.scenario, a.params) != (b.scheme, b.scenario, b.params) or \
-                a.lock == b.lock:
+    for (ca, a), (cb, b) in combinations(zip(cells, checks, strict=True), 2):
+        if (ca.scheme, ca.scenario, ca.params) != (cb.scheme, cb.scenario, cb.params) or \
+                ca.lock == cb.lock:
             continue
         for ra in a.results:
             rb = b.result(ra.prop)
@@ -129,9 +133,9 @@ def differences(checks: Sequence[CheckResult]) -> tuple[Difference, ...]:
 def _differ(x: CheckResult, rx: PropertyResult, y: CheckResult, ry: PropertyResult
             ) -> Difference | None:
     """``x`` breaks the property and ``y`` does not: it holds there."""
-    if rx.verdict is not Verdict.VIOLATED or rx.trace is None:
+    if rx.verdict is not Verdict.VIOLATED or rx.trace is None or rx.key is None:
         return None
     if ry.verdict is Verdict.HOLDS:
-        return Difference(x.scheme, x.scenario, rx.prop, x.lock, y.lock, rx.trace,
-                          ry.verdict, None, ry.stats.states)
+        return Difference(x.scheme, x.scenario, rx.prop, x.lock, y.lock, rx.trace, rx.key,
+                          ry.stats.states)
     return None

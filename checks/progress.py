@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 from checks.explicit import Progress, SearchInterrupted
@@ -88,3 +89,21 @@ def interrupt_summary(exc: BaseException | None) -> str:
             return f"syncfs-mc: interrupted: {exc.prop}: {stats_text(exc.stats)} so far"
         exc = exc.__cause__ or exc.__context__
     return "syncfs-mc: interrupted"
+
+
+def progress_bar(stream: TextIO | None = None) -> Callable[[int, int], None] | None:
+    """``compare``'s ``progress(done, total)``: a one-line bar on a terminal's stderr;
+    None when stderr is piped."""
+    out = stream if stream is not None else sys.stderr
+    if not out.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        fill = width * done // total
+        out.write(f"\r[{'#' * fill}{'.' * (width - fill)}] {done}/{total} checks")
+        if done == total:
+            out.write("\r" + " " * (width + 30) + "\r")
+        out.flush()
+
+    return show

@@ -44,8 +44,8 @@ from importlib import metadata
 
 from model.expr import FALSE, TRUE, Const, E, Expr, Var, variables
 from model.ir import PC, Step, VarDecl, World
-from model.world import WorldParams
 from specs.properties import violation_of
+from specs.resolved import ResolvedCheck
 
 #: values of variables declared ``int`` must stay below this (checked by an assertion)
 INT_RANGE = 1 << 30
@@ -391,31 +391,22 @@ def _twin_inline(tw: _Layer, actor: str, alive: str, temps: list[str]) -> list[s
 # Variants
 
 
-def export_variant(scheme: str, lock: str, scenario: str, params: WorldParams, prop: str
-                   ) -> str:
-    """The Promela model of one variant, instrumented for ``prop``, with a header saying
-    what it is, its bounds, how to run it, and which syncfs-mc wrote it."""
-    from checks.runner import TWIN_EXTRA_BITS, instrumented, world_for
-    from model.variants import DISCIPLINES
-
-    world = instrumented(world_for(scheme, lock, params), prop)
-    twin = None
-    if prop == "wrap":
-        wide = dataclasses.replace(params, counter_bits=params.counter_bits + TWIN_EXTRA_BITS)
-        twin = instrumented(world_for(scheme, lock, wide), prop)
-    effective = DISCIPLINES[lock].world_params(params).as_dict()
-    bounds = ", ".join(f"{k}={v}" for k, v in effective.items())
+def export(rc: ResolvedCheck) -> str:
+    """The Promela model of one resolved check (its instrumented world, and the twin when the
+    property needs one), with a header saying what it is, its effective bounds, how to run
+    it, and which syncfs-mc wrote it."""
+    bounds = ", ".join(f"{k}={v}" for k, v in rc.params.to_json().items())
+    on_states = rc.spec.on_states
     header = [
-        f"syncfs-mc {version()}: Promela export of {scheme} --lock {lock} --scenario "
-        f"{scenario}, property {prop}",
+        f"syncfs-mc {version()}: Promela export of {rc.variant}, property {rc.prop}",
         f"bounds: {bounds}",
         "Generated from the instrumented IR: one proctype per actor, one d_step per atomic",
         "step and branch, the property's violation condition as assert(!(...)).",
         "Run: spin -a FILE && gcc -O2 -fwrapv -DSAFETY -DBFS -o pan pan.c && ./pan "
-        + ("(deadlock: invalid end states)" if prop == "deadlock" else "-E (assertions only)"),
+        + ("(deadlock: invalid end states)" if on_states else "-E (assertions only)"),
         f"Assertions starting with {RANGE_MARK} check the 30-bit range of int words: "
         "their failure means the export is not exact.",
     ]
-    for line in world.prologue:
+    for line in rc.world.prologue:
         header.append(f"prologue (already in the initial values): {line}")
-    return to_promela(world, prop, header, twin)
+    return to_promela(rc.world, rc.prop, header, rc.twin)

@@ -1,9 +1,11 @@
-"""Run a check: build the world, instrument it per property, search, replay, report.
+"""Run a check: resolve it, search, replay, report.
 
-This is the one place that ties a variant and a scenario to the engines; the CLI and the
-tests call :func:`check`.  With ``engine="both"`` every property is decided by the explicit
-engine and by the SMT engine, and any disagreement in verdict or in shortest trace length
-raises :class:`EngineDisagreement`.
+This is the one place that ties a resolved check (``specs.resolved``) to the engines; the
+CLI, ``compare``, the benchmark and the tests call :func:`check_property` and :func:`check`.
+With ``engine="both"`` every property is decided by the explicit engine and by the SMT
+engine, and any disagreement in verdict or in shortest trace length raises
+:class:`EngineDisagreement`.  Every result carries what was checked: the effective bounds,
+``by_design`` and the replay key of its counterexample, taken from the resolved check.
 """
 
 from __future__ import annotations
@@ -12,16 +14,18 @@ import dataclasses
 
 from checks import explicit
 from checks.replay import replay
-from model.ir import World
-from model.variants import DISCIPLINES, SCHEMES, load_catalogue
-from model.world import WorldParams, build_world
-from specs.properties import PROPERTIES, Monitor
-from specs.results import CheckResult, PropertyResult, Stats, Trace, Verdict
+from model.world import WorldParams
+from specs.properties import PROPERTIES
+from specs.resolved import TWIN_EXTRA_BITS, ResolvedCheck, effective, resolve
+from specs.results import CheckResult, PropertyResult, Stats, Trace, TraceReport, Verdict
+from specs.scenarios import CUSTOM
 
-#: extra counter bits of the wrap twin: more increments than any bounded scenario makes
-TWIN_EXTRA_BITS = 12
 ENGINES = ("explicit", "smt", "both")
 MINIMIZE = ("steps", "preemptions")
+
+__all__ = ["ENGINES", "MINIMIZE", "TWIN_EXTRA_BITS", "Budget", "CheckInterrupted",
+           "EngineDisagreement", "check", "check_property", "check_resolved", "replay_trace",
+           "trace_report"]
 
 
 class EngineDisagreement(RuntimeError):
@@ -60,117 +64,112 @@ class Budget:
     por: bool = False  # explicit: partial-order reduction (off: see README, it rarely pays)
     max_mib: float | None = None
 
-
-def instrumented(world: World, prop: str) -> World:
-    """``world`` with the ghost state and violation conditions of ``prop``."""
-    if prop == "deadlock":
-        return world
-    return Monitor("lost" if prop == "wrap" else prop).instrument(world)
+    @property
+    def limits(self) -> explicit.Limits:
+        return explicit.Limits(self.max_states, self.max_seconds, self.max_mib)
 
 
-def world_for(scheme: str, lock: str, params: WorldParams) -> World:
-    load_catalogue()
-    return build_world(SCHEMES[scheme], DISCIPLINES[lock], params)
+def _found(rc: ResolvedCheck, schedule: tuple[str, ...] | None) -> tuple[Trace, str]:
+    """The counterexample replayed in the reference interpreter, and its replay key."""
+    assert schedule is not None
+    trace = replay(rc.world, schedule, rc.prop, rc.twin)
+    return trace, str(rc.key(schedule))
 
 
-def _worlds(scheme: str, lock: str, params: WorldParams, prop: str
-            ) -> tuple[World, World | None]:
-    world = instrumented(world_for(scheme, lock, params), prop)
-    if prop != "wrap":
-        return world, None
-    wide = dataclasses.replace(params, counter_bits=params.counter_bits + TWIN_EXTRA_BITS)
-    return world, instrumented(world_for(scheme, lock, wide), prop)
-
-
-def _explicit(scheme: str, lock: str, params: WorldParams, prop: str, budget: Budget,
+def _explicit(rc: ResolvedCheck, budget: Budget,
               progress: explicit.ProgressFn | None = None) -> PropertyResult:
-    world, twin_world = _worlds(scheme, lock, params, prop)
-    twin = explicit.compile_world(twin_world) if twin_world is not None else None
-    limits = explicit.Limits(budget.max_states, budget.max_seconds, budget.max_mib)
-    cw = explicit.compile_world(world)
+    cw = explicit.compile_world(rc.world)
+    twin = explicit.compile_world(rc.twin) if rc.twin is not None else None
     if budget.minimize == "preemptions":
-        out = explicit.search_fewest_switches(cw, prop, limits, twin, progress)
+        out = explicit.search_fewest_switches(cw, rc.prop, budget.limits, twin, progress)
     else:
-        out = explicit.search(cw, prop, limits, twin, budget.symmetry, progress,
-                             por=budget.por)
-    by_design = prop in SCHEMES[scheme].by_design
+        out = explicit.search(cw, rc.prop, budget.limits, twin, budget.symmetry, progress,
+                              por=budget.por)
     if out.verdict is Verdict.VIOLATED:
-        assert out.schedule is not None
-        trace = replay(world, out.schedule, prop, twin_world)
-        return PropertyResult(prop, out.verdict, trace.reason, out.stats, trace, by_design)
+        trace, key = _found(rc, out.schedule)
+        return PropertyResult(rc.prop, out.verdict, trace.reason, out.stats, trace,
+                              rc.by_design, key=key)
     proof = "exhaustive" if out.verdict is Verdict.HOLDS else None
-    return PropertyResult(prop, out.verdict, out.reason, out.stats, None, by_design,
+    return PropertyResult(rc.prop, out.verdict, out.reason, out.stats, None, rc.by_design,
                           proof=proof)
 
 
-def _smt(scheme: str, lock: str, params: WorldParams, prop: str, budget: Budget,
+def _smt(rc: ResolvedCheck, budget: Budget,
          progress: explicit.ProgressFn | None = None) -> PropertyResult:
     from checks import smt  # z3 is loaded only when the SMT engine is asked for
 
-    world, twin_world = _worlds(scheme, lock, params, prop)
-    out = smt.bmc(world, prop, budget.max_depth, budget.max_seconds, twin_world)
-    by_design = prop in SCHEMES[scheme].by_design
+    out = smt.bmc(rc.world, rc.prop, budget.max_depth, budget.max_seconds, rc.twin)
     if out.verdict is Verdict.VIOLATED:
-        assert out.schedule is not None
-        trace = replay(world, out.schedule, prop, twin_world)
-        return PropertyResult(prop, out.verdict, trace.reason, out.stats, trace, by_design,
-                              engine="smt", depth=out.depth)
-    return PropertyResult(prop, out.verdict, out.reason, out.stats, None, by_design,
+        trace, key = _found(rc, out.schedule)
+        return PropertyResult(rc.prop, out.verdict, trace.reason, out.stats, trace,
+                              rc.by_design, engine="smt", depth=out.depth, key=key)
+    return PropertyResult(rc.prop, out.verdict, out.reason, out.stats, None, rc.by_design,
                           engine="smt", proof=out.proof, depth=out.depth)
 
 
-def _both(scheme: str, lock: str, params: WorldParams, prop: str, budget: Budget,
+def _both(rc: ResolvedCheck, budget: Budget,
           progress: explicit.ProgressFn | None = None) -> PropertyResult:
-    e = _explicit(scheme, lock, params, prop, budget, progress)
-    s = _smt(scheme, lock, params, prop, budget)
+    e = _explicit(rc, budget, progress)
+    s = _smt(rc, budget)
     known = [r for r in (e, s) if r.verdict is not Verdict.UNKNOWN]
     if len(known) == 2 and (e.verdict, e.trace_length) != (s.verdict, s.trace_length):
         raise EngineDisagreement(
-            f"engines disagree on {prop} for {scheme} --lock {lock}: explicit says "
+            f"engines disagree on {rc.prop} for {rc.scheme} --lock {rc.lock}: explicit says "
             f"{e.verdict.value}" + (f" in {e.trace_length} steps" if e.trace else "")
             + f", smt says {s.verdict.value}" + (f" in {s.trace_length} steps" if s.trace else ""))
     lead = known[0] if known else e
     return dataclasses.replace(lead, others=(e, s), engine="both")
 
 
-def replay_schedule(scheme: str, lock: str, params: WorldParams, prop: str,
-                    schedule: tuple[str, ...]) -> Trace:
-    """Re-run ``schedule`` (an actor per step) in the variant's world instrumented for
-    ``prop``; raises :class:`checks.replay.ReplayError` unless it ends in a violation."""
-    world, twin_world = _worlds(scheme, lock, params, prop)
-    return replay(world, tuple(schedule), prop, twin_world)
+def check_resolved(rc: ResolvedCheck, engine: str = "explicit", budget: Budget | None = None,
+                   progress: explicit.ProgressFn | None = None) -> PropertyResult:
+    """Decide one resolved check; a violation comes back replayed by the reference
+    interpreter, with its replay key.  ``progress``: the explicit engine's progress callback
+    (see :func:`explicit.search`)."""
+    run = {"explicit": _explicit, "smt": _smt, "both": _both}[engine]
+    return run(rc, budget or Budget(), progress)
 
 
 def check_property(scheme: str, lock: str, params: WorldParams, prop: str,
-                   limits: explicit.Limits | None = None, engine: str = "explicit",
-                   budget: Budget | None = None, progress: explicit.ProgressFn | None = None
+                   engine: str = "explicit", budget: Budget | None = None,
+                   progress: explicit.ProgressFn | None = None, scenario: str = CUSTOM
                    ) -> PropertyResult:
-    """Decide one property; a violation comes back replayed by the reference interpreter.
-    ``progress``: the explicit engine's progress callback (see :func:`explicit.search`)."""
-    if budget is None:
-        limits = limits or explicit.Limits()
-        budget = Budget(limits.max_states, limits.max_seconds, max_mib=limits.max_mib)
-    run = {"explicit": _explicit, "smt": _smt, "both": _both}[engine]
-    return run(scheme, lock, params, prop, budget, progress)
+    """:func:`check_resolved` on the query (``params``: the bounds asked for; ``scenario``:
+    the preset they came from, which the replay key names)."""
+    return check_resolved(resolve(scheme, lock, scenario, params, prop), engine, budget,
+                          progress)
 
 
 def check(scheme: str, lock: str, scenario: str, params: WorldParams,
-          props: list[str] | None = None, limits: explicit.Limits | None = None,
-          engine: str = "explicit", budget: Budget | None = None,
-          progress: explicit.ProgressFn | None = None) -> CheckResult:
-    """Every property in ``props`` (default: all) for one variant in one scenario.
+          props: list[str] | None = None, engine: str = "explicit",
+          budget: Budget | None = None, progress: explicit.ProgressFn | None = None
+          ) -> CheckResult:
+    """Every property in ``props`` (default: all) for one variant in one scenario
+    (``params``: the bounds asked for).
 
     Ctrl-C raises :class:`CheckInterrupted` with the properties already decided and the
     figures of the one being searched."""
     results: list[PropertyResult] = []
     for p in props or list(PROPERTIES):
         try:
-            results.append(check_property(scheme, lock, params, p, limits, engine, budget,
-                                          progress))
+            results.append(check_resolved(resolve(scheme, lock, scenario, params, p), engine,
+                                          budget, progress))
         except explicit.SearchInterrupted as e:
             raise CheckInterrupted(tuple(results), e.prop, e.stats) from None
         except KeyboardInterrupt:
             raise CheckInterrupted(tuple(results), p, None) from None
-    # the bounds the world was built with (a discipline may widen the counter)
-    effective = DISCIPLINES[lock].world_params(params)
-    return CheckResult(scheme, lock, scenario, engine, effective.as_dict(), tuple(results))
+    return CheckResult(scheme, lock, scenario, engine, effective(scheme, lock, params),
+                       tuple(results))
+
+
+def trace_report(rc: ResolvedCheck, trace: Trace) -> TraceReport:
+    """The document ``trace`` and ``replay`` print: the trace with what it breaks, the
+    effective bounds, the replay key and ``by_design``, all from the resolved check."""
+    return TraceReport(rc.scheme, rc.lock, rc.scenario, rc.prop, rc.params, trace,
+                       str(rc.key(trace.schedule)), rc.by_design)
+
+
+def replay_trace(rc: ResolvedCheck, schedule: tuple[str, ...]) -> TraceReport:
+    """Re-run ``schedule`` in the resolved check's world (raises
+    :class:`checks.replay.ReplayError` unless it ends in a violation) and report it."""
+    return trace_report(rc, replay(rc.world, tuple(schedule), rc.prop, rc.twin))

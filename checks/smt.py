@@ -36,7 +36,7 @@ import z3
 
 from model.expr import Const, Expr, Op, Var
 from model.ir import World
-from specs.properties import violation_of
+from specs.properties import PROPERTIES, violation_of
 from specs.results import Stats, Verdict
 
 
@@ -266,7 +266,8 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
         return tuple(names[model.eval(sel[k], model_completion=True).as_long()]
                      for k in range(depth))
 
-    if prop == "deadlock":
+    on_states = PROPERTIES[prop].on_states  # violated by a state, not by a step
+    if on_states:
         dead0 = z3.And(z3.Not(main.enabled[0]), main.unfinished[0])
         if solver.check(dead0) == z3.sat:
             return SmtOutcome(Verdict.VIOLATED, (), prop, stats(0), 0)
@@ -288,7 +289,7 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
             alive.append(z3.And(alive_k, tw.moved[k]))
             goal = z3.And(main.bad[k], twin_clean[k], z3.Not(tbad))
             twin_clean.append(z3.And(twin_clean[k], z3.Not(tbad)))
-        elif prop == "deadlock":
+        elif on_states:
             goal = z3.And(z3.Not(main.enabled[k + 1]), main.unfinished[k + 1])
         else:
             goal = main.bad[k]
@@ -306,7 +307,7 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
             return SmtOutcome(Verdict.UNKNOWN, None, f"{why} at depth {k + 1}", stats(k + 1),
                               k + 1)
         # Is there any execution of this length at all?  If not, all are covered.
-        if prop != "deadlock":
+        if not on_states:
             # a violating transition is never extended by the explicit engine either
             solver.add(z3.Not(goal))
         r = solver.check()
@@ -318,7 +319,7 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
             return SmtOutcome(Verdict.HOLDS, None,
                               f"no violation in any execution (all shorter than {k + 1} "
                               "steps)", stats(k), k, "bmc-complete")
-        if (k_induction and tw is None and prop != "deadlock" and k + 1 in INDUCTION_DEPTHS
+        if (k_induction and tw is None and not on_states and k + 1 in INDUCTION_DEPTHS
                 and _inductive(world, prop, k + 1)):
             return SmtOutcome(Verdict.HOLDS, None,
                               f"{k + 1}-inductive: no violation at depth <= {k + 1} and no "

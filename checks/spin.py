@@ -25,8 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from checks.promela import RANGE_MARK, export_variant
-from model.world import WorldParams
+from checks.promela import RANGE_MARK, export
+from specs.properties import PROPERTIES
+from specs.resolved import ResolvedCheck
 from specs.results import PropertyResult
 
 #: pan's memory bound (MiB), DESIGN's 8 GiB
@@ -166,8 +167,8 @@ def _verify(spin: str, gcc: str, work: Path, model: str, prop: str, timeout_s: f
         raise SpinFailed(f"gcc could not compile pan.c: {_first_error(out)}")
     compile_s = t_spin + t_gcc
     args = ["./pan", f"-m{MAX_DEPTH}", f"-w{hash_bits}", "-n"]
-    if prop != "deadlock":
-        args.append("-E")
+    if not PROPERTIES[prop].on_states:
+        args.append("-E")  # assertions only; a property of states is an invalid end state
     rc, out, search_s = _run(args, work, timeout_s)
     fig = parse_pan(out)
 
@@ -217,16 +218,15 @@ def _first_error(out: str) -> str:
     return (out.strip().splitlines() or ["no output"])[-1]
 
 
-def run_spin_row(scheme: str, lock: str, params: WorldParams, prop: str,
-                 timeout_s: float | None = None, por: bool = True,
-                 scenario: str = "custom") -> SpinRun:
-    """Export one variant for ``prop`` and verify it with SPIN (the benchmark's SPIN columns).
+def run_resolved(rc: ResolvedCheck, timeout_s: float | None = None, por: bool = True
+                 ) -> SpinRun:
+    """Export one resolved check and verify it with SPIN (``spin``, the benchmark's SPIN
+    columns).
 
     Raises :class:`SpinUnavailable` when spin or gcc is missing and
     :class:`checks.promela.ExportError` when the variant cannot be exported exactly.
     """
-    model = export_variant(scheme, lock, scenario, params, prop)
-    return run_model(model, prop, timeout_s, por)
+    return run_model(export(rc), rc.prop, timeout_s, por)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -263,30 +263,3 @@ class Comparison:
                               "seconds": self.ours.stats.seconds},
                 "spin": self.spin.to_json()}
 
-
-def _ratio(a: float | None, b: float | None) -> str:
-    if a is None or not b:
-        return "-"
-    return f"{a / b:.2f}"
-
-
-def render_comparisons(rows: list[Comparison]) -> str:
-    """A table: our verdict, length, states and seconds; SPIN's, compile and search apart;
-    the ratios syncfs-mc/SPIN for time to verdict and states."""
-    head = (f"{'property':<9} {'verdict':<9} {'len':>4} {'states':>9} {'secs':>7} | "
-            f"{'SPIN':<9} {'len':>4} {'stored':>9} {'compile':>7} {'search':>7} | "
-            f"{'t ratio':>7} {'st ratio':>8}  agree")
-    lines = [head, "-" * len(head)]
-    for r in rows:
-        o, s = r.ours, r.spin
-        spin_total = s.compile_seconds + s.search_seconds
-        lines.append(
-            f"{r.prop:<9} {o.verdict.value:<9} {o.trace_length or '-':>4} "
-            f"{o.stats.states:>9} {o.stats.seconds:>7.2f} | {s.verdict:<9} "
-            f"{s.trail_length or '-':>4} {s.states if s.states is not None else '-':>9} "
-            f"{s.compile_seconds:>7.2f} {s.search_seconds:>7.2f} | "
-            f"{_ratio(o.stats.seconds, spin_total):>7} {_ratio(o.stats.states, s.states):>8}  "
-            f"{'yes' if r.agree else 'NO: ' + str(r.disagreement)}")
-        if s.verdict == "unknown":
-            lines.append(f"{'':<9} SPIN: {s.reason}")
-    return "\n".join(lines)

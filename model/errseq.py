@@ -50,6 +50,14 @@ def errno_name(num: int) -> str:
     return ERRNO_NAMES.get(num, f"E#{num}")
 
 
+def errno_number(name: str | int) -> int:
+    """The inverse of :func:`errno_name`: ``'EIO' -> 5``, ``'E#77' -> 77`` (an int is
+    returned as it is)."""
+    if isinstance(name, int):
+        return name
+    return ERRNO_NUMBERS[name] if name in ERRNO_NUMBERS else int(name.removeprefix("E#"))
+
+
 @dataclass(frozen=True)
 class ErrseqLayout:
     """The bit layout of an errseq word: counter width and whether the MUSTINC flag exists."""

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from model import kernel
-from model.errseq import ErrseqLayout, errno_name
+from model.errseq import ErrseqLayout, errno_name, errno_number
 from model.expr import TRUE, ZERO, E, Var, evaluate
 from model.ir import (
     DONE,
@@ -61,10 +61,18 @@ class WorldParams:
     sync_fs_errors: str = "returned"  # v5.17+: syncfs returns ->sync_fs's error
     flock: bool = False  # the VFS advances f_sb_err under f_lock
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
+        """The one JSON encoding of the bounds: every field, errors by errno name."""
         d = asdict(self)
         d["errors"] = [errno_name(e) for e in self.errors]
         return d
+
+    @staticmethod
+    def from_json(d: dict[str, Any]) -> WorldParams:
+        """The inverse of :meth:`to_json` (errors by name, ``E123``, or number)."""
+        p = dict(d)
+        p["errors"] = tuple(errno_number(e) for e in p["errors"])
+        return WorldParams(**p)
 
 
 @dataclass
@@ -203,7 +211,7 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
                 raise ValueError("prologue does not terminate")
     initial = {v.name: env[v.name] for v in variables}
 
-    params = p.as_dict()
+    params = p.to_json()
     return World(variables, tuple(actors), L, initial, tuple(files), tuple(names),
                  tuple(p.errors), tuple(lines), params)
 

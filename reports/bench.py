@@ -29,6 +29,32 @@ COLUMNS: tuple[tuple[str, int, bool], ...] = (
 ExtraColumn = tuple[str, int, Callable[[dict[str, Any]], str]]
 
 
+def _spin_cell(key: str, fmt: str) -> Callable[[dict[str, Any]], str]:
+    def cell(prop: dict[str, Any]) -> str:
+        v = (prop.get("extra") or {}).get("spin", {}).get(key)
+        return "-" if v is None else fmt.format(v)
+    return cell
+
+
+#: ``bench --spin``: SPIN's figures beside ours (``checks.bench.add_spin_figures``)
+SPIN_COLUMNS: tuple[ExtraColumn, ...] = (
+    ("spin", 8, _spin_cell("verdict", "{}")),
+    ("spin states", 11, _spin_cell("states", "{:,}")),
+    ("spin cc s", 9, _spin_cell("compile_s", "{:.2f}")),
+    ("spin run s", 10, _spin_cell("search_s", "{:.2f}")),
+    ("t ratio", 7, _spin_cell("time_ratio", "{:.2f}")),
+    ("st ratio", 8, _spin_cell("states_ratio", "{:.2f}")),
+    ("agree", 5, _spin_cell("agree", "{}")),
+)
+
+
+def render_notes(doc: dict[str, Any]) -> str:
+    """The rows' notes (a limit hit, a row that could not run) as a Markdown list, or ""."""
+    notes = [f"* {r['scheme']}/{r['lock']} {r['row']}: {r['note']}"
+             for r in doc["rows"] if r.get("note")]
+    return "\n".join(notes)
+
+
 def _num(x: float | int | None, fmt: str = "{:,}") -> str:
     return "-" if x is None else fmt.format(x)
 

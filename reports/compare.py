@@ -11,26 +11,13 @@ from __future__ import annotations
 import html
 import json
 
+from model.world import WorldParams
 from reports import tracehtml
-from reports.text import render_trace, syscall_line
-from specs.replaykey import key_for
+from reports.text import render_trace, syscall_line, verdict_text
 from specs.results import CheckResult, CompareResult, Difference, PropertyResult, Verdict
 from specs.scenarios import SCENARIOS
 
 _COLOURS = {"holds": "32", "violated": "31", "by design": "35", "unknown": "33"}
-
-
-def cell_text(r: PropertyResult | None) -> str:
-    """``holds (N states)`` / ``violated (k steps)`` / ``by design (k steps)`` /
-    ``unknown (why)``."""
-    if r is None:
-        return "-"
-    if r.verdict is Verdict.VIOLATED:
-        word = "by design" if r.by_design else "violated"
-        return f"{word} ({r.trace_length} steps)"
-    if r.verdict is Verdict.HOLDS:
-        return f"holds ({r.stats.states} states)"
-    return f"unknown ({r.reason})"
 
 
 def _kind(r: PropertyResult | None) -> str:
@@ -50,13 +37,8 @@ def _many_scenarios(result: CompareResult) -> bool:
     return len({c.scenario for c in result.cells}) > 1
 
 
-def _params_line(params: dict) -> str:
-    return ", ".join(f"{k}={v}" for k, v in params.items())
-
-
-def _key(c: CheckResult, r: PropertyResult) -> str:
-    assert r.trace is not None
-    return str(key_for(c.scheme, c.lock, c.scenario, r.prop, c.params, r.trace.schedule))
+def _params_line(params: WorldParams) -> str:
+    return ", ".join(f"{k}={v}" for k, v in params.to_json().items())
 
 
 def _groups(result: CompareResult) -> list[tuple[Difference, list[Difference]]]:
@@ -74,15 +56,10 @@ def _diff_line(d: Difference, same: list[Difference]) -> str:
             f"--lock {d.broken}; holds with --lock {kept}")
 
 
-def _diff_key(result: CompareResult, d: Difference) -> str:
-    return str(key_for(d.scheme, d.broken, d.scenario, d.prop, result.scenarios[d.scenario],
-                       d.trace.schedule))
-
-
 def render_text(result: CompareResult, colour: bool = False, traces: bool = False) -> str:
     """The matrix as an aligned table; ``colour``: ANSI colours (for a terminal)."""
     many = _many_scenarios(result)
-    rows = [[variant_name(c, many)] + [cell_text(c.result(p)) for p in result.properties]
+    rows = [[variant_name(c, many)] + [verdict_text(c.result(p)) for p in result.properties]
             for c in result.cells]
     kinds = [[""] + [_kind(c.result(p)) for p in result.properties] for c in result.cells]
     head = ["variant"] + list(result.properties)
@@ -106,7 +83,7 @@ def render_text(result: CompareResult, colour: bool = False, traces: bool = Fals
         for d, same in _groups(result):
             out.append(f"  {_diff_line(d, same)}")
             out.append(f"    {syscall_line(d.trace, d.prop)}")
-            out.append(f"    replay: syncfs-mc replay {_diff_key(result, d)}")
+            out.append(f"    replay: syncfs-mc replay {d.key}")
     else:
         out.append("What the discipline buys: no property differs between disciplines here.")
     if traces:
@@ -130,7 +107,7 @@ def render_markdown(result: CompareResult) -> str:
         cells = []
         for p in result.properties:
             r = c.result(p)
-            t = cell_text(r)
+            t = verdict_text(r)
             cells.append(f"**{t}**" if _kind(r) == "violated" else t)
         out.append(f"| `{variant_name(c, many)}` | " + " | ".join(cells) + " |")
     out += ["", "## What the discipline buys", ""]
@@ -139,7 +116,7 @@ def render_markdown(result: CompareResult) -> str:
     for d, same in _groups(result):
         out.append(f"* {_diff_line(d, same)}:  ")
         out.append(f"  `{syscall_line(d.trace, d.prop)}`  ")
-        out.append(f"  replay: `syncfs-mc replay {_diff_key(result, d)}`")
+        out.append(f"  replay: `syncfs-mc replay {d.key}`")
     return "\n".join(out) + "\n"
 
 
@@ -181,7 +158,7 @@ def render_html(result: CompareResult) -> str:
         for p in result.properties:
             r = c.result(p)
             kind = _kind(r).replace(" ", "-")
-            text = e(cell_text(r))
+            text = e(verdict_text(r))
             if r is not None and r.trace is not None:
                 anchor = f"t{i}-{p}"
                 anchors.append((anchor, c, r))
@@ -193,7 +170,7 @@ def render_html(result: CompareResult) -> str:
         out.append("<li>No property differs between disciplines here.</li>")
     for d, same in _groups(result):
         out.append(f"<li>{e(_diff_line(d, same))}<br><code>{e(syscall_line(d.trace, d.prop))}"
-                   f"</code><br>replay: <code>syncfs-mc replay {e(_diff_key(result, d))}</code>"
+                   f"</code><br>replay: <code>syncfs-mc replay {e(d.key)}</code>"
                    "</li>")
     out += ["</ul>", "<h2>Counterexamples</h2>"]
     for anchor, c, r in anchors:
@@ -202,7 +179,7 @@ def render_html(result: CompareResult) -> str:
         out += [f'<section id="{anchor}">',
                 f"<h3>{e(variant_name(c, many))}: {e(r.prop)}</h3>",
                 f"<p>{e(r.reason)}{e(tag)}</p>",
-                f"<p>replay: <code>syncfs-mc replay {e(_key(c, r))}</code></p>",
+                f"<p>replay: <code>syncfs-mc replay {e(r.key)}</code></p>",
                 tracehtml.trace_table(r.trace, r.prop),
                 tracehtml.diagram(r.trace, r.prop, f"{variant_name(c, many)}: {r.prop}, "
                                                    f"{len(r.trace)} steps"),

@@ -8,17 +8,13 @@ lifeline.  The violating step (the last) is highlighted and the broken promise n
 
 from __future__ import annotations
 
-import re
-
 from reports.text import action_text
 from specs.results import Trace, TraceStep
 
-_ACCESS = re.compile(r"\(([^()]+)\)")
-
 
 def _words(trace: Trace) -> list[str]:
-    first = trace.steps[0].state if trace.steps else {}
-    return [w for w in first if w == "U" or (w.startswith("O") and "." not in w)]
+    """The superblock words drawn as lifelines (U, then each overlay's), as replayed."""
+    return list(trace.words)
 
 
 def _actors(trace: Trace) -> list[str]:
@@ -26,10 +22,9 @@ def _actors(trace: Trace) -> list[str]:
 
 
 def _target(step: TraceStep, words: list[str]) -> str | None:
-    m = _ACCESS.search(step.step)
-    if m and m.group(1) in words:
-        return m.group(1)
-    return None
+    """The word the step's arrow points to: the one it wrote, else the one it read (recorded
+    by the replay from the step's assignments); None: a note on the actor's lifeline."""
+    return step.touched(tuple(words))
 
 
 #: what the other renderers (``reports.svg``) share with these diagrams

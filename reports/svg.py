@@ -21,7 +21,6 @@ monospace advance, so the output is the same bytes on every run.
 
 from __future__ import annotations
 
-import re
 import textwrap
 from dataclasses import dataclass
 from html import escape
@@ -58,11 +57,11 @@ def _num(x: float) -> str:
     return str(int(r)) if r == int(r) else f"{r:.1f}"
 
 
-def op_label(step: TraceStep) -> str:
-    """The operation a step performs, without its operands: ``errseq_set(U).cmpxchg`` ->
-    ``errseq_set.cmpxchg``, ``spin_lock(ofs.lock)`` -> ``spin_lock(ofs.lock)`` (kept when
-    the operand is not a word, since it then names what was touched)."""
-    return re.sub(r"\((U|O\d*)\)", "", step.step)
+def op_label(step: TraceStep, word: str | None) -> str:
+    """The operation a step performs on ``word`` (the word its arrow points to), without
+    that operand: ``errseq_set(U).cmpxchg`` -> ``errseq_set.cmpxchg``; ``spin_lock(ofs.lock)``
+    is kept whole (its operand is no word: it names what was touched)."""
+    return step.step.replace(f"({word})", "") if word is not None else step.step
 
 
 def _label_lines(label: str, room: float) -> list[str]:
@@ -128,7 +127,7 @@ def render_svg(trace: Trace, prop: str, title: str | None = None, standalone: bo
     need = col
     for s in trace.steps:
         t = target(s, ws)
-        lab = max(_w(x, SMALL) for x in _label_lines(op_label(s), 0)) + 20
+        lab = max(_w(x, SMALL) for x in _label_lines(op_label(s, t), 0)) + 20
         if t is not None and t != s.actor:
             span = abs(parts.index(t) - parts.index(s.actor))
             need = max(need, (lab + value_w / 2) / span)
@@ -161,7 +160,7 @@ def render_svg(trace: Trace, prop: str, title: str | None = None, standalone: bo
             room = abs(x_of[t] - x_of[s.actor]) - vw / 2 - 12
         else:
             room = col - 12
-        labels = tuple(_label_lines(op_label(s), room))
+        labels = tuple(_label_lines(op_label(s, t), room))
         mid = 19.0 + (LINE - 4) * (len(labels) - 1)
         h = max(mid + 11, len(lines) * LINE + 12)
         rows.append(_Row(s, top, h, lines, t, changed, labels, mid))

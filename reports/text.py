@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import textwrap
 
-from specs.results import CheckResult, PropertyResult, Trace, Verdict
+from specs.results import CheckResult, PropertyResult, Trace, TraceStep, Verdict
 
 ACTION_WIDTH = 64
 
@@ -36,41 +36,58 @@ def action_text(step, sep: str = "  ") -> str:
     return text
 
 
-def render_trace(trace: Trace, prop: str, words: list[str] | None = None) -> str:
-    """The step table of ``trace``; ``words``: the shared words shown as columns."""
-    if words is None:
-        first = trace.steps[0].state if trace.steps else {}
-        words = [w for w in first if w == "U" or (w.startswith("O") and "." not in w)]
+def render_trace(trace: Trace, prop: str, changes_only: bool = False) -> str:
+    """The step table of ``trace``: one row per atomic step with the decoded superblock words
+    (U, then each overlay's, as the replay recorded them).  ``changes_only``: a word's column
+    is blank where the step did not move it, the initial values are printed first, and
+    ``also changed`` names the other shared variables a step changed (cursors, locks, the
+    overlay's private fields)."""
+    words = list(trace.words)
+    prev: dict[str, str] | None = dict(trace.initial) if changes_only and trace.initial else None
+    rows: list[tuple[TraceStep, list[str], str]] = []
+    for s in trace.steps:
+        if not changes_only:
+            rows.append((s, [s.state[w] for w in words], ""))
+            continue
+        cells = [s.state[w] if prev is None or prev.get(w) != s.state[w] else "" for w in words]
+        also = [f"{k} = {v}" for k, v in s.state.items()
+                if k not in words and prev is not None and prev.get(k) != v]
+        rows.append((s, cells, "; ".join(also)))
+        prev = dict(s.state)
     heads = [f"{w}.s_wb_err" for w in words]
-    widths = [max([len(h)] + [len(s.state[w]) for s in trace.steps]) for h, w in
-              zip(heads, words, strict=True)]
+    widths = [max([len(h)] + [len(r[1][i]) for r in rows]) for i, h in enumerate(heads)]
     actor_w = max([5] + [len(s.actor) for s in trace.steps])
     lines = [syscall_line(trace, prop), ""]
-    for p in trace.prologue:
-        lines.append(f"  before: {p}")
-    if trace.prologue:
+    lines += [f"  before: {p}" for p in trace.prologue]
+    if changes_only and trace.initial:
+        lines.append("  initially: " + ", ".join(f"{w} = {trace.initial[w]}" for w in words
+                                               if w in trace.initial))
+    if trace.prologue or changes_only:
         lines.append("")
     head = f"{'#':>3}  {'actor':<{actor_w}}  {'action':<{ACTION_WIDTH}}"
     for h, w in zip(heads, widths, strict=True):
         head += f"  {h:<{w}}"
-    lines.append(head.rstrip())
-    for s in trace.steps:
+    lines.append((head + ("  also changed" if changes_only else "")).rstrip())
+    for s, cells, also in rows:
         chunks = textwrap.wrap(action_text(s), ACTION_WIDTH, subsequent_indent="  ") or [""]
         row = f"{s.index:>3}  {s.actor:<{actor_w}}  {chunks[0]:<{ACTION_WIDTH}}"
-        for w, width in zip(words, widths, strict=True):
-            row += f"  {s.state[w]:<{width}}"
-        lines.append(row.rstrip())
-        for c in chunks[1:]:
-            lines.append(f"{'':>3}  {'':<{actor_w}}  {c}")
+        for c, width in zip(cells, widths, strict=True):
+            row += f"  {c:<{width}}"
+        lines.append((row + (f"  {also}" if changes_only else "")).rstrip())
+        lines += [f"{'':>3}  {'':<{actor_w}}  {c}" for c in chunks[1:]]
     last = trace.steps[-1].index if trace.steps else 0
     lines.append(f"{'':>3}  ^ step {last}: {trace.reason}")
     return "\n".join(lines)
 
 
-def verdict_cell(r: PropertyResult) -> str:
+def verdict_text(r: PropertyResult | None) -> str:
+    """A verdict in a few words, as every table shows it: ``holds (N states)`` (SMT:
+    ``holds (PROOF, depth D)``), ``violated (k steps)``, ``by design (k steps)`` (outside the
+    scheme's contract), ``unknown (why)``; ``-`` when the property was not checked."""
+    if r is None:
+        return "-"
     if r.verdict is Verdict.VIOLATED:
-        s = f"violated ({r.trace_length} steps)"
-        return s + ", by design" if r.by_design else s
+        return f"{'by design' if r.by_design else 'violated'} ({r.trace_length} steps)"
     if r.verdict is Verdict.HOLDS:
         if r.engine == "smt":
             return f"holds ({r.proof}, depth {r.depth})"
@@ -81,7 +98,7 @@ def verdict_cell(r: PropertyResult) -> str:
 def render_check(result: CheckResult, show_traces: bool = True, timings: bool = True) -> str:
     """Verdict line per property, then each violation's trace (``timings=False``: without
     the seconds and MiB columns, so that two runs print the same bytes)."""
-    p = result.params
+    p = result.params.to_json()
     out = [
         f"syncfs-mc: {result.scheme} --lock {result.lock} --scenario {result.scenario} "
         f"(engine {result.engine})",
@@ -96,7 +113,7 @@ def render_check(result: CheckResult, show_traces: bool = True, timings: bool = 
                 cost = f"{x.stats.states:>9} states {x.stats.transitions:>10} transitions"
             tag = f" [{x.engine}]" if r.others else ""
             clock = f"  {x.stats.seconds:7.2f}s {x.stats.peak_mib:6.0f} MiB" if timings else ""
-            line = f"  {r.prop:<9} {verdict_cell(x):<34} {cost}{clock}{tag}"
+            line = f"  {r.prop:<9} {verdict_text(x):<34} {cost}{clock}{tag}"
             out.append(line.rstrip())
     for r in result.results:
         if show_traces and r.trace is not None:

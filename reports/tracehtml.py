@@ -1,6 +1,6 @@
 """Counterexamples as HTML: the step table and a whole self-contained page.
 
-:func:`trace_table` is the content of the text table (``reports.trace.render_changes``) as an
+:func:`trace_table` is the content of the changes-only text table (``reports.text``) as an
 HTML table: every shared word's value after each step, the cells a step changed in bold,
 the other shared variables it changed, the violating row highlighted and the broken promise
 under it.  :func:`render_page` is what ``syncfs-mc trace --format html`` writes: the
@@ -104,7 +104,7 @@ def render_page(rep: TraceReport) -> str:
     e = escape
     head = headline(rep)
     params = "".join(f"<tr><th>{e(str(k))}</th><td>{e(_param(v))}</td></tr>"
-                     for k, v in rep.params.items())
+                     for k, v in rep.params.to_json().items())
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            f"<title>syncfs-mc trace: {e(rep.scheme)} {e(rep.prop)}</title>",
            f"<style>{CSS}</style></head><body>",

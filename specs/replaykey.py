@@ -99,17 +99,3 @@ def _parse_value(name: str, typ: Any, value: str) -> Any:
     except ValueError:
         raise BadKey(f"replay key: bad value {value!r} for {name}") from None
     return value
-
-
-def params_from_dict(d: dict[str, Any]) -> WorldParams:
-    """The inverse of ``WorldParams.as_dict`` (errors given by name)."""
-    p = dict(d)
-    p["errors"] = tuple(e if isinstance(e, int) else ERRNO_NUMBERS.get(e) or int(e[2:])
-                        for e in p["errors"])
-    return WorldParams(**p)
-
-
-def key_for(scheme: str, lock: str, scenario: str, prop: str, params: dict[str, Any],
-            schedule: tuple[str, ...]) -> ReplayKey:
-    """The key of a counterexample found with ``params`` given as ``WorldParams.as_dict``."""
-    return make_key(scheme, lock, scenario, prop, params_from_dict(params), schedule)

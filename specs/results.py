@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from model.world import WorldParams
+
 
 class Verdict(StrEnum):
     """A closed set: a limit or a solver's ``unknown`` is never read as a pass."""
@@ -32,16 +34,29 @@ class TraceStep:
     raw: dict[str, int]  # shared variables after the step, raw
     notes: tuple[str, ...] = ()  # "syncfs(fd1) {", "} -> -EIO", "error #1", ...
     syscall: str | None = None  # the syscall this step completes, for the summary line
+    writes: tuple[str, ...] = ()  # shared variables the step assigns (``Step.writes``)
+    reads: tuple[str, ...] = ()  # shared variables the step reads (``Step.reads``)
+
+    def touched(self, words: tuple[str, ...]) -> str | None:
+        """The superblock word among ``words`` this step accesses: the one it writes, else
+        the one it reads; None for a step that touches none (a lock, a cursor alone)."""
+        for group in (self.writes, self.reads):
+            for w in group:
+                if w in words:
+                    return w
+        return None
 
     def to_json(self) -> dict[str, Any]:
         return {"index": self.index, "actor": self.actor, "step": self.step,
                 "action": self.action, "state": dict(self.state), "raw": dict(self.raw),
-                "notes": list(self.notes), "syscall": self.syscall}
+                "notes": list(self.notes), "syscall": self.syscall,
+                "writes": list(self.writes), "reads": list(self.reads)}
 
     @staticmethod
     def from_json(d: dict[str, Any]) -> TraceStep:
         return TraceStep(d["index"], d["actor"], d["step"], d["action"], dict(d["state"]),
-                         dict(d["raw"]), tuple(d["notes"]), d["syscall"])
+                         dict(d["raw"]), tuple(d["notes"]), d["syscall"],
+                         tuple(d["writes"]), tuple(d["reads"]))
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,7 @@ class Trace:
     prologue: tuple[str, ...] = ()
     pending: tuple[str, ...] = ()  # syscalls begun and not returned when the trace ends
     initial: dict[str, str] = field(default_factory=dict)  # shared words before step 1
+    words: tuple[str, ...] = ("U", "O")  # the superblock words: U, then each overlay's
 
     def __len__(self) -> int:
         return len(self.schedule)
@@ -66,16 +82,17 @@ class Trace:
     def to_json(self) -> dict[str, Any]:
         return {"schedule": list(self.schedule), "steps": [s.to_json() for s in self.steps],
                 "reason": self.reason, "prologue": list(self.prologue),
-                "pending": list(self.pending), "initial": dict(self.initial)}
+                "pending": list(self.pending), "initial": dict(self.initial),
+                "words": list(self.words)}
 
     @staticmethod
     def from_json(d: dict[str, Any]) -> Trace:
         return Trace(tuple(d["schedule"]), tuple(TraceStep.from_json(s) for s in d["steps"]),
                      d["reason"], tuple(d.get("prologue", ())), tuple(d.get("pending", ())),
-                     dict(d.get("initial", {})))
+                     dict(d.get("initial", {})), tuple(d["words"]))
 
 
-TRACE_FORMAT, TRACE_VERSION = "syncfs-mc-trace", 1
+TRACE_FORMAT, TRACE_VERSION = "syncfs-mc-trace", 2
 
 
 @dataclass(frozen=True)
@@ -88,7 +105,7 @@ class TraceReport:
     lock: str
     scenario: str
     prop: str
-    params: dict[str, Any]
+    params: WorldParams  # the effective bounds (``specs.resolved``)
     trace: Trace
     key: str  # the replay key (``specs.replaykey``)
     by_design: bool = False
@@ -96,7 +113,7 @@ class TraceReport:
     def to_json(self) -> dict[str, Any]:
         return {"format": TRACE_FORMAT, "version": TRACE_VERSION, "scheme": self.scheme,
                 "lock": self.lock, "scenario": self.scenario, "property": self.prop,
-                "params": dict(self.params), "by_design": self.by_design,
+                "params": self.params.to_json(), "by_design": self.by_design,
                 "replay_key": self.key, "length": len(self.trace),
                 "switches": self.trace.switches, **self.trace.to_json()}
 
@@ -105,7 +122,8 @@ class TraceReport:
         if d.get("format") != TRACE_FORMAT or d.get("version") != TRACE_VERSION:
             raise ValueError(f"not a {TRACE_FORMAT} v{TRACE_VERSION} document")
         return TraceReport(d["scheme"], d["lock"], d["scenario"], d["property"],
-                           dict(d["params"]), Trace.from_json(d), d["replay_key"],
+                           WorldParams.from_json(d["params"]), Trace.from_json(d),
+                           d["replay_key"],
                            d["by_design"])
 
 
@@ -143,6 +161,7 @@ class PropertyResult:
     proof: str | None = None  # how a holds was obtained: "exhaustive", "bmc-complete", ...
     depth: int | None = None  # SMT: the unrolling depth reached
     others: tuple[PropertyResult, ...] = ()  # engine "both": each engine's own result
+    key: str | None = None  # the replay key of ``trace`` (``specs.resolved``)
 
     @property
     def trace_length(self) -> int | None:
@@ -160,6 +179,7 @@ class PropertyResult:
             "trace": ([st.to_json() for st in self.trace.steps]
                       if self.trace is not None else None),
             "schedule": list(self.trace.schedule) if self.trace is not None else None,
+            "replay_key": self.key,
             "states": self.stats.states,
             "transitions": self.stats.transitions,
             "max_depth": self.stats.max_depth,
@@ -190,7 +210,8 @@ class PropertyResult:
         trace = Trace.from_json(d["trace"]) if d.get("trace") is not None else None
         return PropertyResult(d["property"], Verdict(d["verdict"]), d["reason"], stats, trace,
                               d["by_design"], d["engine"], d["proof"], d["depth"],
-                              tuple(PropertyResult.from_record(o) for o in d["engines"] or ()))
+                              tuple(PropertyResult.from_record(o) for o in d["engines"] or ()),
+                              d["replay_key"])
 
 
 @dataclass(frozen=True)
@@ -201,12 +222,12 @@ class CheckResult:
     lock: str
     scenario: str
     engine: str
-    params: dict[str, Any]
+    params: WorldParams  # the effective bounds every property was checked with
     results: tuple[PropertyResult, ...] = field(default_factory=tuple)
 
     def to_json(self, timings: bool = True) -> dict[str, Any]:
         return {"scheme": self.scheme, "lock": self.lock, "scenario": self.scenario,
-                "engine": self.engine, "params": dict(self.params),
+                "engine": self.engine, "params": self.params.to_json(),
                 "results": [r.to_json(timings) for r in self.results]}
 
     def to_record(self) -> dict[str, Any]:
@@ -217,7 +238,8 @@ class CheckResult:
 
     @staticmethod
     def from_record(d: dict[str, Any]) -> CheckResult:
-        return CheckResult(d["scheme"], d["lock"], d["scenario"], d["engine"], dict(d["params"]),
+        return CheckResult(d["scheme"], d["lock"], d["scenario"], d["engine"],
+                           WorldParams.from_json(d["params"]),
                            tuple(PropertyResult.from_record(r) for r in d["results"]))
 
     def result(self, prop: str) -> PropertyResult | None:
@@ -230,32 +252,28 @@ class CheckResult:
 @dataclass(frozen=True)
 class Difference:
     """What a discipline buys: one property on which two variants of the same scheme, in the
-    same scenario, differing only in discipline, disagree.  ``broken`` is the discipline the
-    trace breaks (its shortest counterexample); under ``kept`` the property holds
-    (``kept_states`` states; ``kept_length`` is reserved for a kept variant that breaks only
-    later, which :func:`checks.compare.differences` does not report)."""
+    same scenario with the same bounds asked for, differing only in discipline, disagree:
+    under ``broken`` the trace (its shortest counterexample, replay ``key``) breaks it, under
+    ``kept`` it holds in ``kept_states`` states."""
 
     scheme: str
     scenario: str
     prop: str
     broken: str  # discipline whose shortest counterexample is ``trace``
-    kept: str  # discipline on which the property holds, or breaks only later
+    kept: str  # discipline on which the property holds
     trace: Trace
-    kept_verdict: Verdict
-    kept_length: int | None = None
-    kept_states: int | None = None
+    key: str
+    kept_states: int
 
     def to_json(self) -> dict[str, Any]:
         return {"scheme": self.scheme, "scenario": self.scenario, "property": self.prop,
                 "broken": self.broken, "kept": self.kept, "trace": self.trace.to_json(),
-                "kept_verdict": self.kept_verdict.value, "kept_length": self.kept_length,
-                "kept_states": self.kept_states}
+                "replay_key": self.key, "kept_states": self.kept_states}
 
     @staticmethod
     def from_json(d: dict[str, Any]) -> Difference:
         return Difference(d["scheme"], d["scenario"], d["property"], d["broken"], d["kept"],
-                          Trace.from_json(d["trace"]), Verdict(d["kept_verdict"]),
-                          d["kept_length"], d["kept_states"])
+                          Trace.from_json(d["trace"]), d["replay_key"], d["kept_states"])
 
 
 @dataclass(frozen=True)
@@ -266,11 +284,12 @@ class CompareResult:
     properties: tuple[str, ...]
     cells: tuple[CheckResult, ...]
     differences: tuple[Difference, ...] = ()
-    scenarios: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> params
+    #: scenario name -> the bounds asked for (each cell carries its effective ones)
+    scenarios: dict[str, WorldParams] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {"properties": list(self.properties),
-                "scenarios": {k: dict(v) for k, v in self.scenarios.items()},
+                "scenarios": {k: v.to_json() for k, v in self.scenarios.items()},
                 "cells": [c.to_record() for c in self.cells],
                 "differences": [d.to_json() for d in self.differences]}
 
@@ -279,4 +298,4 @@ class CompareResult:
         return CompareResult(tuple(d["properties"]),
                              tuple(CheckResult.from_record(c) for c in d["cells"]),
                              tuple(Difference.from_json(x) for x in d["differences"]),
-                             {k: dict(v) for k, v in d["scenarios"].items()})
+                             {k: WorldParams.from_json(v) for k, v in d["scenarios"].items()})

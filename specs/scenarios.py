@@ -47,3 +47,5 @@ SCENARIOS: dict[str, tuple[WorldParams, str]] = {
 }
 
 DEFAULT_SCENARIO = "seed"
+#: the scenario of a query given by its bounds alone (no preset): ``WorldParams()`` defaults
+CUSTOM = "custom"

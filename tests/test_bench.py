@@ -24,7 +24,8 @@ from checks import explicit
 from checks.bench import BenchResult, quick_ladder
 from checks.cli import main
 from checks.progress import ProgressLine, progress_line
-from checks.runner import Budget, check, check_property, instrumented, world_for
+from checks.runner import Budget, check, check_property
+from specs.resolved import resolve
 from specs.results import Stats
 from specs.scenarios import SCENARIOS
 
@@ -141,11 +142,12 @@ def test_png_is_drawn(tmp_path: Path, quick: tuple[str, dict]) -> None:
     assert os.listdir(tmp_path) == ["g.png"]
 
 
-def test_spin_without_its_module_is_a_one_line_error(monkeypatch, capsys) -> None:
-    monkeypatch.setitem(sys.modules, "checks.spin", None)
+def test_spin_without_its_binary_is_a_one_line_error(monkeypatch, capsys) -> None:
+    real = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name: None if name == "spin" else real(name))
     assert main(["bench", "--quick", "--spin"]) == 2
     err = capsys.readouterr().err
-    assert len(err.strip().splitlines()) == 1 and "checks/spin.py" in err
+    assert len(err.strip().splitlines()) == 1 and "spin binary" in err
 
 
 @pytest.mark.skipif(shutil.which("spin") is None or shutil.which("gcc") is None,
@@ -175,7 +177,7 @@ def test_bench_spin_columns_agree_with_spin(tmp_path: Path, capsys) -> None:
 
 def _stress_world(prop: str = "lost") -> explicit.CompiledWorld:
     params = SCENARIOS["seed"][0]
-    return explicit.compile_world(instrumented(world_for("cursor", "spinlock", params), prop))
+    return explicit.compile_world(resolve("cursor", "spinlock", "custom", params, prop).world)
 
 
 @pytest.mark.parametrize("fewest", [False, True], ids=["search", "fewest-switches"])
@@ -283,7 +285,7 @@ def test_ctrl_c_during_compare_says_how_far_it_got(monkeypatch, capsys) -> None:
     from checks import compare
 
     calls = []
-    real = compare.check_property
+    real = compare.check_resolved
 
     def flaky(*args, **kw):
         calls.append(args)
@@ -291,7 +293,7 @@ def test_ctrl_c_during_compare_says_how_far_it_got(monkeypatch, capsys) -> None:
             raise explicit.SearchInterrupted("unseen", Stats(1234, 5678, 9, 1.5, 40.0))
         return real(*args, **kw)
 
-    monkeypatch.setattr(compare, "check_property", flaky)
+    monkeypatch.setattr(compare, "check_resolved", flaky)
     assert main(["compare", "--scheme", "copy-naive", "--lock", "none", "--jobs", "1",
                  "-o", "/dev/null"]) == 130
     cap = capsys.readouterr()

@@ -12,11 +12,12 @@ import pytest
 
 from checks import explicit
 from checks.replay import ReplayError, replay
-from checks.runner import check_property, instrumented, world_for
+from checks.runner import Budget, check_property
 from model.expr import evaluate
 from model.ir import enabled, execute
 from model.variants import SCHEMES, load_catalogue
 from specs.properties import violation_of
+from specs.resolved import resolve
 from specs.results import Verdict
 from specs.scenarios import SCENARIOS
 
@@ -27,7 +28,7 @@ load_catalogue()
 @pytest.mark.parametrize("prop", ["lost", "unseen", "backward"])
 def test_compiled_steps_match_the_reference_interpreter(scheme: str, prop: str) -> None:
     """Random walks through the race scenario: the same successor and the same verdict."""
-    world = instrumented(world_for(scheme, "spinlock", SCENARIOS["race"][0]), prop)
+    world = resolve(scheme, "spinlock", "custom", SCENARIOS["race"][0], prop).world
     cw = explicit.compile_world(world)
     rng = random.Random(f"{scheme}/{prop}")
     for _ in range(60):
@@ -54,7 +55,7 @@ def test_compiled_steps_match_the_reference_interpreter(scheme: str, prop: str) 
 
 
 def test_replay_rejects_a_schedule_that_does_not_violate() -> None:
-    world = instrumented(world_for("copy-naive", "none", SCENARIOS["seed"][0]), "double")
+    world = resolve("copy-naive", "none", "custom", SCENARIOS["seed"][0], "double").world
     r = check_property("copy-naive", "none", SCENARIOS["seed"][0], "double")
     assert r.trace is not None
     good = r.trace.schedule
@@ -71,9 +72,9 @@ def test_a_state_limit_gives_unknown_never_holds() -> None:
     seed = SCENARIOS["seed"][0]
     full = check_property("cursor", "spinlock", seed, "lost")
     assert full.verdict is Verdict.HOLDS
-    cut = check_property("cursor", "spinlock", seed, "lost", explicit.Limits(max_states=50))
+    cut = check_property("cursor", "spinlock", seed, "lost", budget=Budget(max_states=50))
     assert cut.verdict is Verdict.UNKNOWN and "state limit" in cut.reason
-    bad = check_property("copy-naive", "none", seed, "double", explicit.Limits(max_states=20))
+    bad = check_property("copy-naive", "none", seed, "double", budget=Budget(max_states=20))
     assert bad.verdict is Verdict.UNKNOWN
 
 

@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 
 from checks import compare
-from checks.promela import export_variant
-from checks.runner import check, check_property
+from checks.promela import export
+from checks.runner import check, check_resolved, trace_report
 from reports import compare as rc
 from reports import diagram, text
 from reports import trace as rt
-from specs.replaykey import make_key
+from specs.resolved import resolve
 from specs.results import (
     CheckResult,
     CompareResult,
@@ -58,11 +58,10 @@ def _compare() -> CompareResult:
 
 @cache
 def _trace() -> TraceReport:
-    r = check_property("copy-naive", "none", SEED, "double")
+    chk = resolve("copy-naive", "none", "seed", SEED, "double")
+    r = check_resolved(chk)
     assert r.trace is not None
-    key = make_key("copy-naive", "none", "seed", "double", SEED, r.trace.schedule)
-    return TraceReport("copy-naive", "none", "seed", "double", SEED.as_dict(), r.trace,
-                       str(key), r.by_design)
+    return trace_report(chk, r.trace)
 
 
 @cache
@@ -83,7 +82,7 @@ GOLDEN_FILES: dict[str, Callable[[], str]] = {
     "trace.svg": lambda: rt.render(_trace(), "svg"),
     "trace.html": lambda: rt.render(_trace(), "html"),
     "check.txt": lambda: text.render_check(_check()),
-    "export-none-seed-lost.pml": lambda: export_variant("none", "none", "seed", SEED, "lost"),
+    "export-none-seed-lost.pml": lambda: export(resolve("none", "none", "seed", SEED, "lost")),
 }
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from checks import explicit
-from checks.runner import Budget, check_property, instrumented, world_for
+from checks.runner import Budget, check_property
+from specs.resolved import resolve
 from specs.scenarios import SCENARIOS
 
 SEED = SCENARIOS["seed"][0]
@@ -15,7 +16,7 @@ SEED = SCENARIOS["seed"][0]
 def brute_force_min_switches(scheme: str, prop: str, length: int) -> int:
     """Every schedule of exactly ``length`` steps; the fewest switches of one whose last
     step violates ``prop`` (and no earlier one)."""
-    cw = explicit.compile_world(instrumented(world_for(scheme, "none", SEED), prop))
+    cw = explicit.compile_world(resolve(scheme, "none", "custom", SEED, prop).world)
     best = [10 ** 9]
 
     def go(state: tuple[int, ...], depth: int, last: int, sw: int) -> None:

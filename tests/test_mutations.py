@@ -17,12 +17,12 @@ import pytest
 
 from checks import explicit
 from checks.replay import replay
-from checks.runner import instrumented
 from model import world as world_mod
 from model.errseq import ErrseqLayout
 from model.ir import Actor, World
 from model.variants import DISCIPLINES, SCHEMES, CallCtx, SpinLock, load_catalogue
 from model.world import WorldParams, build_world
+from specs.properties import PROPERTIES
 from specs.results import Verdict
 from specs.scenarios import SCENARIOS
 
@@ -31,7 +31,7 @@ load_catalogue()
 
 def decide(world: World, prop: str) -> tuple[Verdict, int | None]:
     """The verdict on ``prop``; a violation is replayed and its length returned."""
-    w = instrumented(world, prop)
+    w = PROPERTIES[prop].instrument(world)
     out = explicit.search(explicit.compile_world(w), prop)
     if out.verdict is not Verdict.VIOLATED:
         return out.verdict, None

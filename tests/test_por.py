@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from checks import explicit, runner
+from checks import explicit
 from checks.cli import scenario_params
 from checks.runner import Budget, check_property
 from model.variants import SCHEMES, load_catalogue
+from specs.resolved import resolve
 from specs.results import Verdict
 
 load_catalogue()
@@ -28,7 +29,8 @@ def reduce_from_the_start(monkeypatch) -> None:
 
 def _outcome(scheme: str, lock: str, scenario: str, prop: str, reduce: bool
              ) -> explicit.Outcome:
-    world, twin_world = runner._worlds(scheme, lock, scenario_params(scenario), prop)
+    rc = resolve(scheme, lock, scenario, scenario_params(scenario), prop)
+    world, twin_world = rc.world, rc.twin
     twin = explicit.compile_world(twin_world) if twin_world is not None else None
     return explicit.search(explicit.compile_world(world), prop, None, twin, por=reduce)
 
@@ -56,7 +58,8 @@ def test_the_reduced_graph_alone_can_lengthen_a_trace_so_it_is_reminimised() -> 
     """copy-counter/spinlock on shared-fd: the ample-set search first meets the violation
     two steps late; ``search(por=True)`` searches again and returns a shortest one, which
     replays."""
-    world, _ = runner._worlds("copy-counter", "spinlock", scenario_params("shared-fd"), "lost")
+    world = resolve("copy-counter", "spinlock", "shared-fd", scenario_params("shared-fd"),
+                    "lost").world
     only_reduced = _reduced_only(world, "lost", True)
     plain = _reduced_only(world, "lost", False)
     assert only_reduced.schedule is not None and plain.schedule is not None
@@ -94,7 +97,7 @@ def test_limits_still_give_unknown_with_por() -> None:
 def test_a_step_that_touches_what_another_actor_will_write_is_never_ample() -> None:
     """W's errseq_set on U conflicts with every syncer that reads U later: no ample set at
     the start of the seed world."""
-    world, _ = runner._worlds("none", "none", scenario_params("seed"), "lost")
+    world = resolve("none", "none", "seed", scenario_params("seed"), "lost").world
     table = explicit.independence(world)
     names = [a.name for a in world.actors]
     w = names.index("W")
@@ -107,7 +110,8 @@ def test_a_limit_during_reminimising_says_a_violation_was_found() -> None:
     """The reduced search finds the 11-step violation; the state limit then cuts the plain
     search that would shorten it: unknown, never an unminimised trace, and the reason says
     what was found."""
-    world, _ = runner._worlds("copy-counter", "spinlock", scenario_params("shared-fd"), "lost")
+    world = resolve("copy-counter", "spinlock", "shared-fd", scenario_params("shared-fd"),
+                    "lost").world
     cw = explicit.compile_world(world)
     reduced = _reduced_only(world, "lost", True)
     out = explicit.search(cw, "lost", explicit.Limits(max_states=reduced.stats.states + 3),

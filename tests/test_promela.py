@@ -13,10 +13,11 @@ import pytest
 
 from checks import explicit
 from checks.cli import main
-from checks.promela import ExportError, _Expr, export_variant, to_promela
+from checks.promela import ExportError, _Expr, export, to_promela
 from checks.runner import Budget, check_property
 from model.expr import Const, Op, Var
 from model.variants import DISCIPLINES, SCHEMES, load_catalogue
+from specs.resolved import resolve
 from specs.scenarios import SCENARIOS
 
 load_catalogue()
@@ -28,12 +29,11 @@ needs_spin = pytest.mark.skipif(not spin.available(), reason="spin or gcc not in
 @pytest.mark.parametrize("scheme", sorted(SCHEMES))
 def test_every_discipline_exports_deterministically(scheme: str) -> None:
     for lock in sorted(DISCIPLINES):
-        first = export_variant(scheme, lock, "seed", SEED, "lost")
-        assert first == export_variant(scheme, lock, "seed", SEED, "lost")
+        first = export(resolve(scheme, lock, "seed", SEED, "lost"))
+        assert first == export(resolve(scheme, lock, "seed", SEED, "lost"))
         assert f"Promela export of {scheme} --lock {lock} --scenario seed" in first
         # one active proctype per actor with steps, one d_step per (step, branch target)
-        from checks.runner import instrumented, world_for
-        world = instrumented(world_for(scheme, lock, SEED), "lost")
+        world = resolve(scheme, lock, "custom", SEED, "lost").world
         actors = [a for a in world.actors if a.steps]
         assert first.count("active proctype") == len(actors)
         branches = sum(len({t for _, t in st.goto}) for a in actors for st in a.steps)
@@ -44,10 +44,10 @@ def test_every_discipline_exports_deterministically(scheme: str) -> None:
 
 def test_every_property_exports_and_deadlock_has_no_assertion() -> None:
     for prop in ("lost", "double", "unseen", "backward", "wrap", "deadlock"):
-        text = export_variant("copy-naive", "spinlock", "seed", SEED, prop).split("*/", 1)[1]
+        text = export(resolve("copy-naive", "spinlock", "seed", SEED, prop)).split("*/", 1)[1]
         assert ("assert(!" in text) == (prop != "deadlock")
         assert ("w_alive" in text) == (prop == "wrap")
-    assert "-E" not in export_variant("none", "none", "seed", SEED, "deadlock").split("*/")[0]
+    assert "-E" not in export(resolve("none", "none", "seed", SEED, "deadlock")).split("*/")[0]
 
 
 def test_masks_wider_than_int_are_cut_and_other_big_constants_refused() -> None:
@@ -62,7 +62,7 @@ def test_masks_wider_than_int_are_cut_and_other_big_constants_refused() -> None:
 def test_cli_export_writes_the_model_and_rejects_bad_input(tmp_path, capsys) -> None:
     out = tmp_path / "m.pml"
     assert main(["export", "none", "--property", "lost", "-o", str(out)]) == 0
-    assert out.read_text() == export_variant("none", "none", "seed", SEED, "lost")
+    assert out.read_text() == export(resolve("none", "none", "seed", SEED, "lost"))
     assert main(["export", "none", "--property", "lost", "--format", "dot"]) == 2
     assert main(["export", "none", "--property", "nope"]) == 2
     assert main(["export", "none", "--property", "lost", "-o", str(tmp_path / "no/x")]) == 2
@@ -83,7 +83,7 @@ def test_cli_export_writes_the_model_and_rejects_bad_input(tmp_path, capsys) -> 
 def test_spin_agrees_with_the_explicit_engine(scheme: str, lock: str, prop: str) -> None:
     ours = check_property(scheme, lock, SEED, prop)
     full = check_property(scheme, lock, SEED, prop, budget=Budget(symmetry=False))
-    run = spin.run_model(export_variant(scheme, lock, "seed", SEED, prop), prop, 120, por=False)
+    run = spin.run_model(export(resolve(scheme, lock, "seed", SEED, prop)), prop, 120, por=False)
     assert run.verdict == ours.verdict.value
     if run.verdict == "violated":
         assert run.error == "assertion"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import sigint_default
 
-from checks import cli
+from checks import options
 from checks.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -118,9 +118,9 @@ def test_a_failed_write_leaves_neither_report_nor_temporary(tmp_path: Path, monk
     def boom(*_: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli.os, "replace", boom)
+    monkeypatch.setattr(options.os, "replace", boom)
     with pytest.raises(KeyboardInterrupt):
-        cli.write_atomically(out, "x" * 100_000)
+        options.write_atomically(out, "x" * 100_000)
     assert os.listdir(tmp_path) == []
 
 
@@ -164,14 +164,15 @@ def test_smt_counterexample_is_the_least_shortest_schedule() -> None:
     reports the lexicographically least violating schedule of the shortest length: found
     here independently by a depth-first search over the compiled world in actor order."""
     from checks import explicit
-    from checks.runner import check_property, instrumented, world_for
+    from checks.runner import check_property
+    from specs.resolved import resolve
     from specs.scenarios import SCENARIOS
 
     params = SCENARIOS["seed"][0]
     r = check_property("copy-naive", "none", params, "lost", engine="smt")
     assert r.trace is not None
     n = len(r.trace)
-    cw = explicit.compile_world(instrumented(world_for("copy-naive", "none", params), "lost"))
+    cw = explicit.compile_world(resolve("copy-naive", "none", "custom", params, "lost").world)
     names = [a.name for a in cw.world.actors]
 
     def least(state: tuple[int, ...], left: int) -> list[int] | None:

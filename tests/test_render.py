@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from checks import compare
-from checks.runner import check_property
+from checks import compare, runner
+from checks.runner import check_resolved
 from reports import compare as rc
 from reports import svg, tracehtml
-from specs.replaykey import make_key
+from specs.resolved import resolve
 from specs.results import TraceReport
 from specs.scenarios import SCENARIOS
 
@@ -121,10 +121,10 @@ def report_page() -> str:
 
 @cache
 def trace_report() -> TraceReport:
-    r = check_property("cursor", "none", SEED, "double")
+    chk = resolve("cursor", "none", "seed", SEED, "double")
+    r = check_resolved(chk)
     assert r.trace is not None
-    key = make_key("cursor", "none", "seed", "double", SEED, r.trace.schedule)
-    return TraceReport("cursor", "none", "seed", "double", SEED.as_dict(), r.trace, str(key))
+    return runner.trace_report(chk, r.trace)
 
 
 def assert_drawn(png: Path, highlight: tuple[int, int, int]) -> None:

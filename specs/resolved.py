@@ -1,0 +1,104 @@
+"""What exactly is checked: a query resolved once, read by every engine and renderer.
+
+A query names a scheme, a discipline, a scenario, the bounds asked for (the scenario's
+preset with the command line's overrides) and a property.  :func:`resolve` works out, in
+this one place, everything that follows from it:
+
+* the effective bounds (``model.world.effective_params``: a discipline may widen the
+  counter, a layout may narrow it), which results and reports show;
+* the world built with them, instrumented by the property's monitor, and for a property
+  decided against a wide-counter twin (``wrap``) the twin, ``TWIN_EXTRA_BITS`` wider;
+* whether the scheme declares the property outside its contract (``by_design``);
+* the replay key of a schedule (``specs.replaykey``): the overrides are taken against the
+  preset from the bounds *asked for*, so that ``syncfs-mc replay`` rebuilds the same world.
+
+The runner, ``compare``, ``trace``, ``replay``, the Promela export, the benchmark and the
+reduction comparison all start from a :class:`ResolvedCheck`; none works these out again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import cached_property
+
+from model.ir import World
+from model.variants import DISCIPLINES, SCHEMES, load_catalogue
+from model.world import WorldParams, build_world, effective_params
+from specs.properties import PROPERTIES, Property
+from specs.replaykey import ReplayKey, make_key
+
+#: extra counter bits of the wrap twin: more increments than any bounded scenario makes
+TWIN_EXTRA_BITS = 12
+
+
+@dataclass(frozen=True)
+class ResolvedCheck:
+    """One property of one variant in one scenario, as it is really checked.
+
+    ``requested``: the bounds asked for; ``params``: the bounds the world is built with.
+    The worlds are built on first use (``world``, ``twin``), so a resolved check is cheap to
+    make and to send to a worker process.
+    """
+
+    scheme: str
+    lock: str
+    scenario: str
+    prop: str
+    requested: WorldParams
+    params: WorldParams
+    by_design: bool
+
+    @property
+    def spec(self) -> Property:
+        return PROPERTIES[self.prop]
+
+    @cached_property
+    def world(self) -> World:
+        """The variant's world, instrumented for the property."""
+        return self.spec.instrument(self._build(self.requested))
+
+    @cached_property
+    def twin(self) -> World | None:
+        """The wide-counter twin the property is decided against, or None."""
+        if not self.spec.needs_twin:
+            return None
+        wide = dataclasses.replace(self.requested,
+                                   counter_bits=self.requested.counter_bits + TWIN_EXTRA_BITS)
+        return self.spec.instrument(self._build(wide))
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle the query and its resolution, never the built worlds (they hold code)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    def _build(self, p: WorldParams) -> World:
+        load_catalogue()
+        return build_world(SCHEMES[self.scheme], DISCIPLINES[self.lock], p)
+
+    def key(self, schedule: tuple[str, ...]) -> ReplayKey:
+        """The replay key naming ``schedule`` in this check."""
+        return make_key(self.scheme, self.lock, self.scenario, self.prop, self.requested,
+                        tuple(schedule))
+
+    @property
+    def variant(self) -> str:
+        """``SCHEME --lock LOCK --scenario SCENARIO``, as a user would type it."""
+        return f"{self.scheme} --lock {self.lock} --scenario {self.scenario}"
+
+
+def resolve(scheme: str, lock: str, scenario: str, requested: WorldParams,
+            prop: str) -> ResolvedCheck:
+    """Resolve a query; names must be in the catalogue (``KeyError`` otherwise: the CLI
+    checks them first and says what is valid)."""
+    load_catalogue()
+    s, d = SCHEMES[scheme], DISCIPLINES[lock]
+    if prop not in PROPERTIES:
+        raise KeyError(prop)
+    return ResolvedCheck(scheme, lock, scenario, prop, requested,
+                         effective_params(s, d, requested), prop in s.by_design)
+
+
+def effective(scheme: str, lock: str, requested: WorldParams) -> WorldParams:
+    """The effective bounds of a variant (the same for every property)."""
+    load_catalogue()
+    return effective_params(SCHEMES[scheme], DISCIPLINES[lock], requested)
