@@ -11,8 +11,9 @@ Atomic steps per operation (one step = one access to memory another actor can re
 ``WRITE_ONCE(x, v)``            1 step
 ``spin_lock`` / ``unlock``      1 step each; the acquire is blocked while the lock is held
 ``errseq_set(e, err)``          read; then cmpxchg, repeated with the value found until it
-                                swaps or finds the value it wanted (lib/errseq.c loop); no
-                                cmpxchg at all when the new word equals the old one
+                                swaps, finds the value it wanted, or finds a word that
+                                needs no change (lib/errseq.c loop); no cmpxchg at all when
+                                the new word equals the old one
 ``errseq_sample(e)``            1 step (RFC layout: read, then cmpxchg to set MUSTINC)
 ``errseq_check(e, since)``      1 step (``since`` is a value the caller holds)
 ``errseq_check_and_advance``    private cursor: read ``e`` and compare (1 step), then cmpxchg
@@ -124,7 +125,9 @@ def errseq_set(b: ProgramBuilder, L: ErrseqLayout, word: str, errno: Expr,
     )
     new = L.set_new(E, old, errno)
     swapped = E.eq(W, old)
-    finished = E.lor(swapped, E.eq(W, new))
+    # lib/errseq.c: stop if it swapped or found ``new``; after a failure the loop takes the
+    # value found as ``old`` and stops with no further access if that needs no change
+    finished = E.lor(E.lor(swapped, E.eq(W, new)), E.eq(L.set_new(E, W, errno), W))
     inc = E.land(swapped, E.ne(L.counter(E, new), L.counter(E, old)))
     cas = b.label("set.cmpxchg")
     b.here(cas)
@@ -137,6 +140,8 @@ def errseq_set(b: ProgramBuilder, L: ErrseqLayout, word: str, errno: Expr,
             res = "ok"
         elif w == n:
             res = f"found {v.word(w)}: already set"
+        elif L.set_new(_INT, w, evaluate(errno, v.pre)) == w:
+            res = f"failed, found {v.word(w)}: nothing to write"
         else:
             res = f"failed, found {v.word(w)}: retry"
         return f"errseq_set({word},{e}): cmpxchg({word}, {v.word(o)}, {v.word(n)}) {res}"

@@ -1,0 +1,102 @@
+"""Kernel primitives step by step, against the code they model (``model/kernel.py``).
+
+The vectors in ``test_errseq.py`` pin the arithmetic of each errseq operation run alone; these
+tests pin what happens *between* the atomic steps, where the vectors cannot reach: which
+memory accesses a racing call makes, and where it stops.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from model import kernel
+from model.errseq import ErrseqLayout
+from model.expr import E
+from model.ir import PC, SHARED, StepView, VarDecl, World, enabled, execute
+from model.ir import ProgramBuilder as PB
+
+EIO, ENOSPC = 5, 28
+
+
+def _world(layout: ErrseqLayout, builders: list[PB], shared: dict[str, int]) -> World:
+    actors = tuple(b.build("test", "test") for b in builders)
+    decls = [VarDecl(n, SHARED, n, errseq=True) for n in shared]
+    decls += [VarDecl(a.pc_var, PC, a.pc_var, owner=a.name) for a in actors]
+    for b in builders:
+        decls += b.locals.values()
+    initial = {d.name: shared.get(d.name, 0) for d in decls}
+    return World(tuple(decls), actors, layout, initial, (), ("O",), ())
+
+
+def _run(world: World, schedule: str) -> tuple[dict[str, int], list[str]]:
+    """Run ``schedule`` (actor names, spaced); the final state and each step's text."""
+    env = dict(world.initial)
+    texts = []
+    for who in schedule.split():
+        a = world.actor(who)
+        assert env[a.pc_var] < a.done, f"{who} has already finished"
+        st = a.steps[env[a.pc_var]]
+        assert enabled(st, env), (who, st.name)
+        post = execute(st, env)
+        texts.append(f"{who}: {st.text(StepView(env, post, world.layout))}")
+        env = post
+    return env, texts
+
+
+# --------------------------------------------------------------------------------------------
+# errseq_set: the exit after a failed cmpxchg (lib/errseq.c)
+
+
+@pytest.mark.parametrize("mustinc", [False, True], ids=["mainline", "mustinc-rfc"])
+def test_errseq_set_stops_without_another_cmpxchg_when_the_found_word_needs_nothing(
+        mustinc: bool) -> None:
+    """lib/errseq.c, errseq_set: after a failed cmpxchg the loop takes the value found
+    (``old = cur``), recomputes ``new`` and stops with no memory access when ``new == old``.
+
+    O starts at ``ctr=0 EIO SEEN`` (an error someone reported).  A calls errseq_set(O, -EIO):
+    it reads O and means to install ``ctr=1 EIO``.  Before its cmpxchg, B sets ENOSPC (ctr=1),
+    reports it (SEEN), and sets EIO again (ctr=2 EIO, unseen).  A's cmpxchg fails and finds
+    ``ctr=2 EIO``, which already says what A wants to say: the kernel returns there.  A model
+    that goes back for one more cmpxchg leaves a window in which B's second report makes that
+    cmpxchg fail again, and A then bumps the counter to ``ctr=3``: a write the kernel never
+    makes, re-arming an error B has just been told about.
+    """
+    L = ErrseqLayout(counter_bits=4, mustinc=mustinc)
+    seen = L.check_and_advance(L.set(0, -EIO), 0)[0]  # ctr=0 EIO SEEN (and MUSTINC)
+    a, b = PB("A"), PB("B")
+    kernel.errseq_set(a, L, "O", E.const(EIO))
+    ret = b.local("ret", "B's check result")
+    kernel.errseq_set(b, L, "O", E.const(ENOSPC))
+    kernel.check_and_advance(b, L, "O", "c", ret, False, None, "O")
+    kernel.errseq_set(b, L, "O", E.const(EIO))
+    kernel.check_and_advance(b, L, "O", "c", ret, False, None, "O")
+    world = _world(L, [a, b], {"O": seen, "c": seen})
+
+    # A reads; B: set ENOSPC (read, cmpxchg), report (read, cmpxchg), set EIO (read, cmpxchg)
+    env, texts = _run(world, "A B B B B B B")
+    found = env["O"]
+    assert L.decode(found) == {"counter": 2, "seen": False, "mustinc": False, "errno": EIO}
+    env, texts = _run(world, "A B B B B B B A")
+    assert "failed" in texts[-1] and "retry" not in texts[-1], texts[-1]
+    assert env[world.actor("A").pc_var] == world.actor("A").done, \
+        "errseq_set must return at the failed cmpxchg: the word found needs nothing"
+    assert env["O"] == found and env["A.old"] == 0
+
+    # B's report then leaves O at ctr=2 EIO SEEN, and nothing of A's is left to run.
+    env, _ = _run(world, "A B B B B B B A B B")
+    assert L.decode(env["O"])["counter"] == 2 and env["O"] & L.seen
+
+
+def test_errseq_set_still_retries_when_the_found_word_needs_a_write() -> None:
+    """The other exits are unchanged: a failed cmpxchg that finds a word still lacking A's
+    errno retries against it (the kernel loops with ``old = cur``)."""
+    L = ErrseqLayout(counter_bits=4)
+    a, b = PB("A"), PB("B")
+    kernel.errseq_set(a, L, "O", E.const(EIO))
+    kernel.errseq_set(b, L, "O", E.const(ENOSPC))
+    world = _world(L, [a, b], {"O": 0})
+    env, texts = _run(world, "A B B A")  # A read 0; B installs ENOSPC; A's cmpxchg fails
+    assert "retry" in texts[-1] and env[world.actor("A").pc_var] < world.actor("A").done
+    env, texts = _run(world, "A B B A A")
+    assert "ok" in texts[-1] and L.decode(env["O"])["errno"] == EIO
+    assert env[world.actor("A").pc_var] == world.actor("A").done
