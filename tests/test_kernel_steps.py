@@ -100,3 +100,55 @@ def test_errseq_set_still_retries_when_the_found_word_needs_a_write() -> None:
     env, texts = _run(world, "A B B A A")
     assert "ok" in texts[-1] and L.decode(env["O"])["errno"] == EIO
     assert env[world.actor("A").pc_var] == world.actor("A").done
+
+
+# --------------------------------------------------------------------------------------------
+# --flock: J. Layton's "vfs: protect updates to file->f_sb_err with f_lock" as posted
+
+
+def _syncer_world(scheme: str, scenario: str, **over: object) -> World:
+    import dataclasses
+
+    from model.variants import DISCIPLINES, SCHEMES, load_catalogue
+    from model.world import build_world
+    from specs.scenarios import SCENARIOS
+
+    load_catalogue()
+    p = dataclasses.replace(SCENARIOS[scenario][0], **over)  # type: ignore[arg-type]
+    return build_world(SCHEMES[scheme], DISCIPLINES["none"], p)
+
+
+def test_flock_checks_locklessly_first_and_takes_f_lock_only_when_something_changed() -> None:
+    """The posted patch (2020-12-03, resent unchanged 2020-12-19 and 2021-01-04):
+    ``if (errseq_check(&sb->s_wb_err, f->f_sb_err)) { spin_lock(&f->f_lock);
+    errseq_check_and_advance(...); spin_unlock(&f->f_lock); }``."""
+    w = _syncer_world("none", "seed", syncers=1, syncs=1, flock=True)
+    names = [s.name for s in w.actor("P1").steps]
+    assert names == ["errseq_sample(O)", "errseq_check(O)", "lock(fd1.f_lock)",
+                     "check_and_advance(O).read", "check_and_advance(O).cmpxchg",
+                     "unlock(fd1.f_lock)"]
+    # Nothing changed: the call returns at the lockless check, f_lock untouched.
+    env, _ = _run(w, "P1 P1")
+    assert env["P1.pc"] == w.actor("P1").done
+
+
+def test_flock_on_a_shared_file_reads_the_cursor_then_the_word() -> None:
+    """Two threads share fd1: ``f->f_sb_err`` is an argument read before errseq_check reads
+    the superblock's word, and the locked check_and_advance re-reads both."""
+    w = _syncer_world("none", "shared-fd", flock=True)
+    names = [s.name for s in w.actor("P1b").steps]
+    assert names[:4] == ["read(fd1.f_sb_err)", "errseq_check(O)", "lock(fd1.f_lock)",
+                         "check_and_advance(O).read"]
+
+
+def test_upper_cursor_hook_has_the_shape_of_the_flock_patch() -> None:
+    """V. Goyal v3's ovl_errseq_check_advance is the --flock path with U for O: one helper
+    (``CallCtx.check_advance_under_f_lock``) emits both."""
+    def shape(world: World, actor: str, word: str) -> list[str]:
+        steps = world.actor(actor).steps[1:]  # after the open
+        return [s.name.replace(f"({word})", "(W)") for s in steps]
+
+    for scenario, actor in (("seed", "P1"), ("shared-fd", "P1b")):
+        vfs = _syncer_world("none", scenario, flock=True)
+        ours = _syncer_world("upper-cursor", scenario)
+        assert shape(vfs, actor, "O") == shape(ours, actor, "U")

@@ -45,9 +45,6 @@ takes f_lock):
   (f_lock is the only lock and is never nested).
 """
 
-from model import kernel
-from model.expr import ZERO, E, Var
-from model.ir import After, Event
 from model.variants import CallCtx, OverlayCtx, Scheme, register_scheme
 
 
@@ -63,25 +60,4 @@ class UpperCursor(Scheme):
         return ov.U
 
     def check(self, call: CallCtx) -> None:
-        b, ov, L, f = call.b, call.ov, call.L, call.file
-        cur = Var(f.cursor)
-        end = b.label("upper-cursor.end")
-        if call.cursor_shared:
-            since = b.local("since", "errseq_check's argument: file->f_sb_err as read", True)
-            b.step(f"read({f.cursor})",
-                   lambda v: f"since = {f.cursor} = {v.pre_word(f.cursor)}",
-                   assigns={since.name: cur})
-            cur = since
-        quick = E.eq(L.check_ret(E, Var(ov.U), cur), ZERO)
-        ev = Event("cursor", (("file", f.name), ("layer", f.layer), ("actor", b.actor),
-                              ("ret", ZERO), ("when", quick)))
-        also = {cur.name: ZERO} if call.cursor_shared else {}
-        kernel.errseq_check(b, L, ov.U, cur, call.ret, "ret", also=also, events=[ev])
-        b.branch(E.eq(After(call.ret.name), ZERO), end)  # type: ignore[arg-type]
-        lock = call.file_lock
-        call.declare(lock, "spinlock_t file->f_lock", False)
-        kernel.spin_lock(b, lock)
-        kernel.check_and_advance(b, L, ov.U, f.cursor, call.ret, call.cursor_shared, f.name,
-                                 f.layer)
-        kernel.spin_unlock(b, lock)
-        b.here(end)
+        call.check_advance_under_f_lock(call.ov.U)
