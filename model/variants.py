@@ -221,13 +221,15 @@ class SpinLock(Discipline):
 
 
 class WideCounter(Discipline):
-    """A 64-bit ``errseq_t`` (12 errno bits, SEEN, a 51-bit counter) and no lock: the counter
-    cannot wrap in any run a machine will see.  The world's ``counter_bits`` is raised to 51
-    (kept if already wider); everything else is unchanged, so what this buys over ``none``
-    is exactly what wrap-around costs."""
+    """A 64-bit ``errseq_t`` (12 errno bits, SEEN, a 51-bit counter; with MUSTINC a 50-bit
+    one) and no lock: the counter cannot wrap in any run a machine will see.  The world's
+    ``counter_bits`` is raised to 51, the mainline layout of a u64 (kept if already wider),
+    and ``model.world.effective_params`` gives MUSTINC its bit of it; everything else is
+    unchanged, so what this buys over ``none`` is exactly what wrap-around costs."""
 
     name = "wide-counter"
-    summary = "no lock, 64-bit errseq_t: counter_bits raised to 51 (cannot wrap in practice)"
+    summary = ("no lock, 64-bit errseq_t: counter_bits raised to 51, 50 with MUSTINC "
+               "(cannot wrap in practice)")
     bits = 51
 
     def world_params(self, p: WorldParams) -> WorldParams:

@@ -20,11 +20,11 @@ and the upper filesystem's own ``->sync_fs`` result (0).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from model import kernel
-from model.errseq import ErrseqLayout, errno_name
+from model.errseq import ErrseqLayout, errno_name, layout_counter_bits
 from model.expr import TRUE, ZERO, E, Var, evaluate
 from model.ir import (
     DONE,
@@ -78,9 +78,14 @@ class _Decls:
 
 def effective_params(scheme: Scheme, discipline: Discipline, p: WorldParams) -> WorldParams:
     """The bounds a world for ``scheme`` under ``discipline`` is really built with, from the
-    bounds ``p`` asked for: the one place that works them out (``Discipline.world_params``
-    may widen the counter).  Reports show these, never ``p``."""
-    return discipline.world_params(p)
+    bounds ``p`` asked for: the one place that works them out.  ``Discipline.world_params``
+    may widen the counter (wide-counter: a 64-bit errseq_t); then the scheme's layout fits
+    it (:func:`model.errseq.layout_counter_bits`: MUSTINC takes one counter bit of a real
+    32- or 64-bit word, so a mustinc world at the default has 18).  Reports show these,
+    never ``p``."""
+    p = discipline.world_params(p)
+    bits = layout_counter_bits(p.counter_bits, scheme.mustinc)
+    return p if bits == p.counter_bits else replace(p, counter_bits=bits)
 
 
 def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World:
