@@ -125,6 +125,8 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
     open_guard = opened_after_errors if p.open_at == "after-errors" else TRUE
     prologue = ProgramBuilder("init")
 
+    open_steps: dict[str, int] = {}  # steps of each opener's open()
+
     def syncer(actor: str, f: FileInfo, ov: OverlayCtx | None, opener: bool, first: str | None,
                calls: int) -> None:
         b = ProgramBuilder(actor)
@@ -135,7 +137,12 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
             target = prologue if p.open_at == "first" else b
             kernel.open_file(target, L, f.name, f.layer, word, f.cursor,
                              guard=open_guard if target is b else TRUE)
-        wait = E.ne(Var(f"{first}.pc"), ZERO) if first and p.open_at != "first" else TRUE
+            if ov is not None:
+                kernel.open_realfile(target, L, ov.U)
+            open_steps[actor] = b.next_pc
+        # a thread sharing the file starts once open() has returned the fd
+        wait = (E.le(E.const(open_steps[first]), Var(f"{first}.pc"))
+                if first and p.open_at != "first" else TRUE)
         for _ in range(calls):
             start = b.next_pc
             b.on_next_step(Event("sync_begin", (("file", f.name), ("layer", f.layer),

@@ -152,3 +152,42 @@ def test_upper_cursor_hook_has_the_shape_of_the_flock_patch() -> None:
         vfs = _syncer_world("none", scenario, flock=True)
         ours = _syncer_world("upper-cursor", scenario)
         assert shape(vfs, actor, "O") == shape(ours, actor, "U")
+
+
+# --------------------------------------------------------------------------------------------
+# open(): the hidden real file on U (ovl_open -> ovl_open_realfile)
+
+
+def test_mustinc_overlay_open_also_peeks_U_through_the_hidden_real_file() -> None:
+    """Under the RFC, errseq_sample is a peek: the real file's open (its do_dentry_open
+    samples U since v6.7) sets MUSTINC on U, a write; it never sets SEEN, so a later opener
+    of a file on U is still owed the error."""
+    w = _syncer_world("mustinc", "seed")
+    names = [s.name for s in w.actor("P1").steps[:4]]
+    assert names == ["errseq_sample(O).read", "errseq_sample(O).cmpxchg",
+                     "errseq_sample(U).read", "errseq_sample(U).cmpxchg"]
+    env, texts = _run(w, "W W P1 P1 P1")  # error on U; P1 opens O (O = 0), then U
+    L = w.layout
+    assert L.decode(env["U"]) == {"counter": 0, "seen": False, "mustinc": True, "errno": EIO}
+    assert env["fd1.f_sb_err"] == 0 and env["P1.pc"] == 4, texts
+    assert L.decode(L.set(env["U"], -EIO))["counter"] == 1, "the next error is counted"
+
+
+@pytest.mark.parametrize("scheme", ["none", "copy-naive", "cursor", "volatile", "upper-cursor"])
+def test_mainline_open_is_one_read_the_hidden_sample_is_no_step(scheme: str) -> None:
+    w = _syncer_world(scheme, "seed")
+    first = w.actor("P1").steps[0]
+    assert first.name.startswith("errseq_sample(")
+    assert w.actor("P1").steps[1].name != "errseq_sample(U)", "a read nobody uses: no step"
+    assert not first.writes & {"U", "O"}
+
+
+def test_a_sharing_thread_waits_for_the_whole_open() -> None:
+    """P1b shares P1a's fd: it cannot call syncfs before open() returned, i.e. before the
+    hidden real file was opened too."""
+    w = _syncer_world("mustinc", "shared-fd")
+    first_b = w.actor("P1b").steps[0]
+    env, _ = _run(w, "W W P1a P1a")  # P1a: O's sample (O = 0), U's peek read (U has EIO)
+    assert env["P1a.pc"] == 3 and not enabled(first_b, env)
+    env, _ = _run(w, "W W P1a P1a P1a")  # the peek's cmpxchg: open() returns
+    assert enabled(first_b, env)
