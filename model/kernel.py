@@ -176,7 +176,7 @@ def errseq_peek(b: ProgramBuilder, L: ErrseqLayout, word: str, dst: Var | None, 
         return {dst.name: value} if dst is not None else {}
 
     def kept(v: StepView) -> str:
-        return f"; {what} = {v.post_word(dst.name)}" if dst is not None else ""
+        return f"; {what} = {v.post_word(dst.name)}" if dst is not None else f" ({what})"
 
     fn = "errseq_sample" if sample else "errseq_peek"
     if not L.mustinc:
@@ -370,7 +370,7 @@ def open_realfile(b: ProgramBuilder, L: ErrseqLayout, upper: str) -> None:
     """
     if not L.mustinc:
         return
-    errseq_peek(b, L, upper, None, True, "the hidden real file's f_sb_err")
+    errseq_peek(b, L, upper, None, True, "ovl_open_realfile")
 
 
 def syncfs_return(b: ProgramBuilder, start: int, end: Label, file: str, layer: str,
