@@ -127,9 +127,10 @@ def errseq_set(b: ProgramBuilder, L: ErrseqLayout, word: str, errno: Expr,
     )
     new = L.set_new(E, old, errno)
     swapped = E.eq(W, old)
-    # lib/errseq.c: stop if it swapped or found ``new``; after a failure the loop takes the
-    # value found as ``old`` and stops with no further access if that needs no change
-    finished = E.lor(E.lor(swapped, E.eq(W, new)), E.eq(L.set_new(E, W, errno), W))
+    # lib/errseq.c stops if it swapped or found ``new``; after any other failure the loop
+    # takes the value found as ``old`` and stops with no further access if that needs no
+    # change.  Finding ``new`` is one case of that (``new`` needs no change either).
+    finished = E.lor(swapped, E.eq(L.set_new(E, W, errno), W))
     inc = E.land(swapped, E.ne(L.counter(E, new), L.counter(E, old)))
     cas = b.label("set.cmpxchg")
     b.here(cas)
