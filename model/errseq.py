@@ -78,6 +78,11 @@ class ErrseqLayout:
         if not 1 <= self.counter_bits <= 64:
             raise ValueError(f"counter_bits must be in 1..64, got {self.counter_bits}")
 
+    @staticmethod
+    def counter_bits_for(counter_bits: int, mustinc: bool) -> int:
+        """:func:`layout_counter_bits`: the width the layout really has."""
+        return layout_counter_bits(counter_bits, mustinc)
+
     # -- constants -------------------------------------------------------------------------
     @property
     def errno_mask(self) -> int:

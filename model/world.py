@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from model import kernel
-from model.errseq import ErrseqLayout, errno_name, layout_counter_bits
+from model.errseq import ErrseqLayout, errno_name
 from model.expr import TRUE, ZERO, E, Var, evaluate
 from model.ir import (
     DONE,
@@ -84,7 +84,7 @@ def effective_params(scheme: Scheme, discipline: Discipline, p: WorldParams) -> 
     32- or 64-bit word, so a mustinc world at the default has 18).  Reports show these,
     never ``p``."""
     p = discipline.world_params(p)
-    bits = layout_counter_bits(p.counter_bits, scheme.mustinc)
+    bits = ErrseqLayout.counter_bits_for(p.counter_bits, scheme.mustinc)
     return p if bits == p.counter_bits else replace(p, counter_bits=bits)
 
 
