@@ -8,8 +8,9 @@ Kernel layout of the 32-bit word::
 
 :class:`ErrseqLayout` makes the counter width a parameter (``counter_bits``; 2 makes wrap-around
 reachable in a few steps) and optionally inserts the second flag of J. Layton's RFC v2
-(2020-12-14, "errseq: split the ERRSEQ_SEEN flag into two new flags", not merged): MUSTINC at bit
-13 and the counter from bit 14.  With MUSTINC, errseq_set() increments iff MUSTINC is set,
+(2020-12-14, "errseq: split the SEEN flag into two new flags", not merged): MUSTINC at bit 13
+and the counter from bit 14, 18 bits of it in the kernel's 32-bit word
+(:func:`layout_counter_bits`).  With MUSTINC, errseq_set() increments iff MUSTINC is set,
 ``errseq_peek`` sets MUSTINC only, ``errseq_sample`` is a peek that returns 0 unless SEEN,
 ``errseq_check`` ignores both flags and ``errseq_check_and_advance`` sets both.
 
@@ -36,6 +37,22 @@ from model.values import INT, Domain
 
 MAX_ERRNO = 4095
 ERRNO_BITS = 12
+#: the widths of a real errseq_t: the kernel's u32, and a u64 (the wide-counter discipline)
+ERRSEQ_T_BITS = (32, 64)
+
+
+def layout_counter_bits(counter_bits: int, mustinc: bool) -> int:
+    """The counter width a layout really has when ``counter_bits`` is asked for.
+
+    ``counter_bits`` is the mainline layout's width (errno, SEEN, counter).  When that makes
+    a real errseq_t (32 or 64 bits), the MUSTINC layout keeps the word as wide and takes its
+    flag from the counter: J. Layton's RFC v2 has an 18-bit counter from bit 14 of a u32
+    (50 bits in a u64).  Any other width is a model width, kept as asked (2 bits make
+    wrap-around reachable in a few steps).
+    """
+    if mustinc and ERRNO_BITS + 1 + counter_bits in ERRSEQ_T_BITS:
+        return counter_bits - 1
+    return counter_bits
 
 #: Linux errno numbers the CLI and the traces know by name.
 ERRNO_NAMES: dict[int, str] = {
@@ -68,6 +85,11 @@ class ErrseqLayout:
     def __post_init__(self) -> None:
         if not 1 <= self.counter_bits <= 64:
             raise ValueError(f"counter_bits must be in 1..64, got {self.counter_bits}")
+
+    @staticmethod
+    def counter_bits_for(counter_bits: int, mustinc: bool) -> int:
+        """:func:`layout_counter_bits`: the width the layout really has."""
+        return layout_counter_bits(counter_bits, mustinc)
 
     # -- constants -------------------------------------------------------------------------
     @property

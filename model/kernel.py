@@ -11,9 +11,12 @@ Atomic steps per operation (one step = one access to memory another actor can re
 ``WRITE_ONCE(x, v)``            1 step
 ``spin_lock`` / ``unlock``      1 step each; the acquire is blocked while the lock is held
 ``errseq_set(e, err)``          read; then cmpxchg, repeated with the value found until it
-                                swaps or finds the value it wanted (lib/errseq.c loop); no
-                                cmpxchg at all when the new word equals the old one
+                                swaps, finds the value it wanted, or finds a word that
+                                needs no change (lib/errseq.c loop); no cmpxchg at all when
+                                the new word equals the old one
 ``errseq_sample(e)``            1 step (RFC layout: read, then cmpxchg to set MUSTINC)
+overlay ``open()``              the sample of O, then the hidden real file's sample of U
+                                (no step in mainline: a read nobody uses; a peek with MUSTINC)
 ``errseq_check(e, since)``      1 step (``since`` is a value the caller holds)
 ``errseq_check_and_advance``    private cursor: read ``e`` and compare (1 step), then cmpxchg
                                 ``e`` and store the cursor (1 step), skipped when nothing
@@ -124,7 +127,10 @@ def errseq_set(b: ProgramBuilder, L: ErrseqLayout, word: str, errno: Expr,
     )
     new = L.set_new(E, old, errno)
     swapped = E.eq(W, old)
-    finished = E.lor(swapped, E.eq(W, new))
+    # lib/errseq.c stops if it swapped or found ``new``; after any other failure the loop
+    # takes the value found as ``old`` and stops with no further access if that needs no
+    # change.  Finding ``new`` is one case of that (``new`` needs no change either).
+    finished = E.lor(swapped, E.eq(L.set_new(E, W, errno), W))
     inc = E.land(swapped, E.ne(L.counter(E, new), L.counter(E, old)))
     cas = b.label("set.cmpxchg")
     b.here(cas)
@@ -137,6 +143,8 @@ def errseq_set(b: ProgramBuilder, L: ErrseqLayout, word: str, errno: Expr,
             res = "ok"
         elif w == n:
             res = f"found {v.word(w)}: already set"
+        elif L.set_new(_INT, w, evaluate(errno, v.pre)) == w:
+            res = f"failed, found {v.word(w)}: nothing to write"
         else:
             res = f"failed, found {v.word(w)}: retry"
         return f"errseq_set({word},{e}): cmpxchg({word}, {v.word(o)}, {v.word(n)}) {res}"
@@ -151,21 +159,29 @@ def errseq_set(b: ProgramBuilder, L: ErrseqLayout, word: str, errno: Expr,
     b.here(exit_)
 
 
-def errseq_peek(b: ProgramBuilder, L: ErrseqLayout, word: str, dst: Var, sample: bool,
+def errseq_peek(b: ProgramBuilder, L: ErrseqLayout, word: str, dst: Var | None, sample: bool,
                 what: str, events: list[Event] | None = None, guard: Expr = TRUE) -> None:
     """``errseq_sample(&word)`` into ``dst`` (``sample``), or the RFC's ``errseq_peek``.
 
     Mainline: one read.  RFC layout: the peek sets MUSTINC (read, then cmpxchg; skipped when
     the word is 0 or already has MUSTINC) and returns the word with MUSTINC; sample returns
-    that, or 0 unless SEEN.
+    that, or 0 unless SEEN.  ``dst`` None: nobody keeps the result (only the peek's write to
+    the word matters).
     """
     W = Var(word)
 
     def result(x: Expr) -> Expr:
         return L.sample_value(E, x) if sample else x
 
+    def into(value: Expr) -> dict[str, Expr]:
+        return {dst.name: value} if dst is not None else {}
+
+    def kept(v: StepView) -> str:
+        return f"; {what} = {v.post_word(dst.name)}" if dst is not None else f" ({what})"
+
     fn = "errseq_sample" if sample else "errseq_peek"
     if not L.mustinc:
+        assert dst is not None, "a mainline sample is a read: one nobody keeps is no step"
         b.step(f"{fn}({word})",
                lambda v: f"{what} = {fn}({word}) = {v.post_word(dst.name)}  ({word} = "
                          f"{v.pre_word(word)})",
@@ -174,19 +190,20 @@ def errseq_peek(b: ProgramBuilder, L: ErrseqLayout, word: str, dst: Var, sample:
     old = b.local("old", "errseq_peek: the value read from the word", True)
     exit_ = b.label("peek.exit")
     skip = E.lor(E.eq(W, ZERO), E.eq(L.peek_new(E, W), W))
+    keep = into(E.ite(skip, result(W), Var(dst.name))) if dst is not None else {}
     b.step(f"{fn}({word}).read",
-           lambda v: f"{fn}({word}): old = {word} = {v.pre_word(word)}",
-           assigns={old.name: E.ite(skip, ZERO, W),
-                    dst.name: E.ite(skip, result(W), Var(dst.name))},
+           lambda v: f"{fn}({word}): old = {word} = {v.pre_word(word)}"
+                     + (f" ({what}: nothing to write)" if dst is None
+                        and v.post[old.name] == 0 else ""),
+           assigns={old.name: E.ite(skip, ZERO, W), **keep},
            goto=[(skip, exit_)], guard=guard,
            events=[Event(e.kind, e.args + (("when", skip),)) for e in events or []])
     b.step(f"{fn}({word}).cmpxchg",
            lambda v: f"{fn}({word}): cmpxchg({word}, {v.pre_word(old.name)}, "
                      f"{v.word(L.peek_new(_INT, v.pre[old.name]))}) "
-                     f"{'ok' if v.pre[word] == v.pre[old.name] else 'failed'}; "
-                     f"{what} = {v.post_word(dst.name)}",
+                     f"{'ok' if v.pre[word] == v.pre[old.name] else 'failed'}" + kept(v),
            assigns={word: E.ite(E.eq(W, Var(old.name)), L.peek_new(E, Var(old.name)), W),
-                    dst.name: result(L.peek_new(E, Var(old.name))), old.name: ZERO},
+                    **into(result(L.peek_new(E, Var(old.name)))), old.name: ZERO},
            events=[Event(e.kind, e.args) for e in events or []])
     b.here(exit_)
 
@@ -341,6 +358,22 @@ def open_file(b: ProgramBuilder, L: ErrseqLayout, file: str, layer: str, word: s
                 guard=guard)
 
 
+def open_realfile(b: ProgramBuilder, L: ErrseqLayout, upper: str) -> None:
+    """The hidden file every overlay open also opens on U (ovl_open -> ovl_open_realfile):
+    the real file's own do_dentry_open samples its superblock's word into the real file's
+    ``f_sb_err``, which nobody checks.
+
+    The real file's ``f_path`` is the real path on U since v6.7 (def3ae83da02, "fs: store
+    real path instead of fake path in backing file f_path"); before that it was the
+    overlay's own path, so the sample read O.  Mainline: a read whose result nobody uses,
+    which changes no state, so no step.  MUSTINC RFC: ``errseq_sample`` is a peek that sets
+    MUSTINC on the word it reads: a write (read, then cmpxchg), emitted here.
+    """
+    if not L.mustinc:
+        return
+    errseq_peek(b, L, upper, None, True, "ovl_open_realfile")
+
+
 def syncfs_return(b: ProgramBuilder, start: int, end: Label, file: str, layer: str,
                   ret: Var, sret: Var, sync_fs_returned: bool) -> None:
     """Attach the ``sync_return`` event to every step of a ``syncfs`` call that returns.
@@ -361,5 +394,6 @@ def syncfs_return(b: ProgramBuilder, start: int, end: Label, file: str, layer: s
 
 __all__ = [
     "read_once", "write_once", "spin_lock", "spin_unlock", "errseq_set",
-    "errseq_peek", "errseq_check", "check_and_advance", "open_file", "syncfs_return",
+    "errseq_peek", "errseq_check", "check_and_advance", "open_file", "open_realfile",
+    "syncfs_return",
 ]

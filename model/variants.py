@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from model import kernel
 from model.errseq import ErrseqLayout
-from model.expr import Var
-from model.ir import FileInfo, ProgramBuilder
+from model.expr import ZERO, E, Var
+from model.ir import After, Event, FileInfo, ProgramBuilder
 
 if TYPE_CHECKING:
     from model.world import WorldParams
@@ -76,14 +76,48 @@ class CallCtx:
 
     def vfs_check(self, word: str) -> None:
         """The tail of the syncfs syscall (fs/sync.c): ``errseq_check_and_advance(&sb->s_wb_err,
-        &file->f_sb_err)``, under ``f_lock`` when the ``--flock`` switch is on."""
+        &file->f_sb_err)`` with no lock on the cursor; with the ``--flock`` switch, J. Layton's
+        "vfs: protect updates to file->f_sb_err with f_lock" (2020-12-03, resent 2020-12-19
+        and 2021-01-04, not merged) instead: :meth:`check_advance_under_f_lock`."""
         if self.flock:
-            self.declare(self.file_lock, "spinlock_t file->f_lock", False)
-            kernel.spin_lock(self.b, self.file_lock)
+            self.check_advance_under_f_lock(word)
+            return
         kernel.check_and_advance(self.b, self.L, word, self.file.cursor, self.ret,
                                  self.cursor_shared, self.file.name, self.file.layer)
-        if self.flock:
-            kernel.spin_unlock(self.b, self.file_lock)
+
+    def check_advance_under_f_lock(self, word: str) -> None:
+        """The shape both posted f_lock paths share (J. Layton's --flock patch for the VFS,
+        V. Goyal v3's ``ovl_errseq_check_advance`` for U)::
+
+            if (errseq_check(&word, file->f_sb_err)) {      /* lockless: 0 -> return 0 */
+                    spin_lock(&file->f_lock);
+                    ret = errseq_check_and_advance(&word, &file->f_sb_err);
+                    spin_unlock(&file->f_lock);
+            }
+
+        The lockless check reads ``f_sb_err`` (a step of its own when another thread holds
+        the file) and then the word; a call that finds nothing new never takes the lock."""
+        b, L, f = self.b, self.L, self.file
+        cur: Var = Var(f.cursor)
+        end = b.label("f_lock.skip")
+        if self.cursor_shared:
+            since = b.local("since", "errseq_check's argument: file->f_sb_err as read", True)
+            b.step(f"read({f.cursor})",
+                   lambda v: f"since = {f.cursor} = {v.pre_word(f.cursor)}",
+                   assigns={since.name: cur})
+            cur = since
+        quick = E.eq(L.check_ret(E, Var(word), cur), ZERO)
+        ev = Event("cursor", (("file", f.name), ("layer", f.layer), ("actor", b.actor),
+                              ("ret", ZERO), ("when", quick)))
+        also = {cur.name: ZERO} if self.cursor_shared else {}
+        kernel.errseq_check(b, L, word, cur, self.ret, "ret", also=also, events=[ev])
+        b.branch(E.eq(After(self.ret.name), ZERO), end)  # type: ignore[arg-type]
+        self.declare(self.file_lock, "spinlock_t file->f_lock", False)
+        kernel.spin_lock(b, self.file_lock)
+        kernel.check_and_advance(b, L, word, f.cursor, self.ret, self.cursor_shared, f.name,
+                                 f.layer)
+        kernel.spin_unlock(b, self.file_lock)
+        b.here(end)
 
     @property
     def file_lock(self) -> str:
@@ -187,13 +221,15 @@ class SpinLock(Discipline):
 
 
 class WideCounter(Discipline):
-    """A 64-bit ``errseq_t`` (12 errno bits, SEEN, a 51-bit counter) and no lock: the counter
-    cannot wrap in any run a machine will see.  The world's ``counter_bits`` is raised to 51
-    (kept if already wider); everything else is unchanged, so what this buys over ``none``
-    is exactly what wrap-around costs."""
+    """A 64-bit ``errseq_t`` (12 errno bits, SEEN, a 51-bit counter; with MUSTINC a 50-bit
+    one) and no lock: the counter cannot wrap in any run a machine will see.  The world's
+    ``counter_bits`` is raised to 51, the mainline layout of a u64 (kept if already wider),
+    and ``model.world.effective_params`` gives MUSTINC its bit of it; everything else is
+    unchanged, so what this buys over ``none`` is exactly what wrap-around costs."""
 
     name = "wide-counter"
-    summary = "no lock, 64-bit errseq_t: counter_bits raised to 51 (cannot wrap in practice)"
+    summary = ("no lock, 64-bit errseq_t: counter_bits raised to 51, 50 with MUSTINC "
+               "(cannot wrap in practice)")
     bits = 51
 
     def world_params(self, p: WorldParams) -> WorldParams:

@@ -20,7 +20,7 @@ and the upper filesystem's own ``->sync_fs`` result (0).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from model import kernel
@@ -86,9 +86,14 @@ class _Decls:
 
 def effective_params(scheme: Scheme, discipline: Discipline, p: WorldParams) -> WorldParams:
     """The bounds a world for ``scheme`` under ``discipline`` is really built with, from the
-    bounds ``p`` asked for: the one place that works them out (``Discipline.world_params``
-    may widen the counter).  Reports show these, never ``p``."""
-    return discipline.world_params(p)
+    bounds ``p`` asked for: the one place that works them out.  ``Discipline.world_params``
+    may widen the counter (wide-counter: a 64-bit errseq_t); then the scheme's layout fits
+    it (:func:`model.errseq.layout_counter_bits`: MUSTINC takes one counter bit of a real
+    32- or 64-bit word, so a mustinc world at the default has 18).  Reports show these,
+    never ``p``."""
+    p = discipline.world_params(p)
+    bits = ErrseqLayout.counter_bits_for(p.counter_bits, scheme.mustinc)
+    return p if bits == p.counter_bits else replace(p, counter_bits=bits)
 
 
 def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World:
@@ -128,6 +133,8 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
     open_guard = opened_after_errors if p.open_at == "after-errors" else TRUE
     prologue = ProgramBuilder("init")
 
+    open_steps: dict[str, int] = {}  # steps of each opener's open()
+
     def syncer(actor: str, f: FileInfo, ov: OverlayCtx | None, opener: bool, first: str | None,
                calls: int) -> None:
         b = ProgramBuilder(actor)
@@ -138,7 +145,12 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
             target = prologue if p.open_at == "first" else b
             kernel.open_file(target, L, f.name, f.layer, word, f.cursor,
                              guard=open_guard if target is b else TRUE)
-        wait = E.ne(Var(f"{first}.pc"), ZERO) if first and p.open_at != "first" else TRUE
+            if ov is not None:
+                kernel.open_realfile(target, L, ov.U)
+            open_steps[actor] = b.next_pc
+        # a thread sharing the file starts once open() has returned the fd
+        wait = (E.le(E.const(open_steps[first]), Var(f"{first}.pc"))
+                if first and p.open_at != "first" else TRUE)
         for _ in range(calls):
             start = b.next_pc
             b.on_next_step(Event("sync_begin", (("file", f.name), ("layer", f.layer),

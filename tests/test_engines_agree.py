@@ -35,7 +35,7 @@ ROWS = [
     ("cursor", "spinlock", "seed", ONE, "lost", "holds", None),
     ("cursor", "none", "seed", ONE, "lost", "violated", 11),
     ("upper-cursor", "none", "seed", ONE, "double", "holds", None),
-    ("mustinc", "none", "seed", {}, "double", "violated", 13),
+    ("mustinc", "none", "seed", {}, "double", "violated", 14),  # +1: the peek of U at open
     ("volatile", "none", "seed", ONE, "lost", "holds", None),
     ("volatile-6.12", "none", "seed", {}, "double", "violated", 7),
     ("volatile-6.12", "none", "seed", {"sync_fs_errors": "ignored"}, "lost", "violated", 5),

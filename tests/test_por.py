@@ -70,10 +70,12 @@ def test_the_reduced_graph_alone_can_lengthen_a_trace_so_it_is_reminimised() -> 
 
 
 def test_por_pays_where_overlays_are_disjoint() -> None:
-    """Two overlays share only U: their syncers' steps on their own O commute."""
+    """Two overlays share only U, which volatile's syncers only read: their steps on their
+    own O commute.  (Not mustinc any more: there every overlay open peeks U through its
+    hidden real file, a write, and the saving falls to about half.)"""
     p = scenario_params("two-overlays")
-    on = check_property("mustinc", "spinlock", p, "deadlock", budget=Budget(por=True))
-    off = check_property("mustinc", "spinlock", p, "deadlock")
+    on = check_property("volatile", "spinlock", p, "deadlock", budget=Budget(por=True))
+    off = check_property("volatile", "spinlock", p, "deadlock")
     assert on.verdict is off.verdict is Verdict.HOLDS
     assert on.stats.states * 3 < off.stats.states
 

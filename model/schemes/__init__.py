@@ -2,7 +2,9 @@
 
 Importing this package registers every scheme with :mod:`model.variants`.  Each module's
 header gives the kernel pseudocode it models with its atomic steps numbered, where it comes
-from, and the verdicts expected with the reasoning behind them.
+from, and one worked bad interleaving as a replay key (``tests/test_scheme_headers.py``
+replays it).  The verdicts, lengths and state counts are in ``tests/expected_verdicts.json``
+only, so that no header can contradict them.
 """
 
 # The cmpxchg discipline registers first, so that every scheme is validated under it.

@@ -4,45 +4,24 @@ Discussed in the seed thread and after (J. Layton's sample-and-advance sketch, A
 "check and advance the overlay's sample"), never posted as a patch.  Mount samples
 ``ofs->cursor = errseq_sample(&upper_sb->s_wb_err)``; ``ovl_sync_fs`` does::
 
-    1  err = errseq_check_and_advance(&upper_sb->s_wb_err, &ofs->cursor);   /* 1-4 steps */
+    1  err = errseq_check_and_advance(&upper_sb->s_wb_err, &ofs->cursor);
     2  if (err)
-    3          errseq_set(&sb->s_wb_err, err);                               /* 2+ steps */
+    3          errseq_set(&sb->s_wb_err, err);
     -- then fs/sync.c: errseq_check_and_advance(&O, &f->f_sb_err)
 
 ``ofs->cursor`` is shared by every syncer of the overlay: with more than one, its read and
-store are steps of their own (DESIGN §6).
+its store are steps of their own (DESIGN §6), so step 1 is a read of U, a read of the
+cursor, a cmpxchg of U and a store of the cursor.  Step 1 also sets SEEN on U, on behalf of
+files that are not on U.
 
-Verdicts (checked with syncfs-mc; lengths are the shortest traces, in atomic steps, without
-lock / with the spinlock).  Step 1 is 2 steps on a private ``ofs->cursor`` and 4 (read U,
-read cursor, cmpxchg U, store cursor) when two syncers share it:
+One bad interleaving, ``lost`` in ``seed``: P1 opens O; W sets EIO on U; P2 opens O, and its
+syncfs consumes the error into ``ofs->cursor`` (U becomes ``ctr=0 EIO SEEN``) but has not
+raised it on O yet; P1's syncfs, begun after the error, finds U equal to the advanced cursor
+(err = 0) and checks O, still 0: it returns 0::
 
-* ``lost`` without a lock (seed, race, shared-fd: 11; shared-fd --flock: 13): P2's step 1
-  consumes U's EIO into ofs->cursor; P1's syncfs, begun after the error, reads U and the
-  advanced cursor (err = 0) and checks O before P2's errseq_set(O): returns 0.  The spinlock
-  around 1-3 makes P1 wait until O carries the error: holds.  two-overlays holds even without
-  a lock (one syncer and one cursor per overlay); late-open has nothing to lose.
-* ``lost`` and ``wrap`` in ``wrap`` (26/30), the only loss there: P1's first syncfs moves
-  ofs->cursor to ctr=0 EIO SEEN and reports; errors #2..#5, each landing on a SEEN U (P1's
-  advance, then Q1's syncfs), take the 2-bit counter back to 0 and Q1 sets SEEN once more, so
-  U equals the cursor word for word and P1's second syncfs finds nothing.
-* ``unseen`` on O without a lock (seed, shared-fd: 11; --flock 13): P1 has consumed the error
-  into ofs->cursor but not yet raised it on O when fd2 is opened; fd2's first syncfs returns
-  0.  On U (race 8/9, late-open 7/8): the overlay's check_and_advance sets SEEN on U, so Q1
-  opening U after it samples the error as seen and its first syncfs returns 0; no overlay
-  lock helps.  Holds in wrap (files opened first), two-overlays (no file on U), and with the
-  spinlock in seed and shared-fd.
-* ``double`` in seed without a lock (21): P1 and P2 both read ofs->cursor = 0 and get EIO;
-  P1 raises it on O and reports it; P2's errseq_set(O) lands on the SEEN word and bumps the
-  counter; P1's second syncfs reports EIO again.  shared-fd (18/22): the VFS race on the
-  shared f_sb_err (both threads read O = ctr=0 EIO SEEN and f_sb_err = 0 before either
-  stores); the overlay lock does not cover the VFS check.  --flock closes that; without the
-  overlay lock the ofs->cursor race above remains (26), with both it holds.  race holds: one
-  syncfs per file, and Q1's report on U does not count on O (R is kept per layer).
-* ``backward`` holds in every preset, but not in general: errseq_set on an unseen O with
-  another errno replaces the errno without a counter bump, and a stale store to ofs->cursor
-  re-raises an old error, so O can flip ENOSPC, EIO, ENOSPC (``race --syncs 2``: 25).  The
-  presets have one errno, or only two errseq_set(O) calls.
-* ``deadlock`` holds.
+    replay: cursor/none/seed/lost/-/P1,W,W,P2,P2,P2,P2,P2,P1,P1,P1
+
+Verdicts, shortest lengths and state counts: ``tests/expected_verdicts.json``.
 """
 
 from model import kernel

@@ -1,87 +1,47 @@
 """``upper-cursor``: overlay files keep their cursor on U itself (V. Goyal, v3, not merged).
 
-V. Goyal, "overlayfs: Check writeback errors w.r.t upper in ->syncfs()", v3, 2020-12-21: a
-new ``s_op`` hook lets the VFS ask the overlay to check the file: at open the file's
-``f_sb_err`` samples U's word instead of O's, and syncfs calls::
+V. Goyal, "overlayfs: Report writeback errors on upper" (v3, patch 3/3, 2020-12-21): a new
+``s_op->errseq_check_advance`` hook lets the VFS ask the overlay to check the file.  At open,
+after the real file is opened, ``ovl_init_file_errseq`` re-samples the file's cursor from U
+(``f_sb_err = errseq_sample(&upper_sb->s_wb_err)``), and syncfs calls::
 
-    1  if (!errseq_check(&upper_sb->s_wb_err, file->f_sb_err))   /* lockless fast path */
+    1  if (!errseq_check(&upper_sb->s_wb_err, file->f_sb_err))   /* lockless */
            return 0;
     2  spin_lock(&file->f_lock);
-    3  ret = errseq_check_and_advance(&upper_sb->s_wb_err, &file->f_sb_err);   /* 1-2 steps */
+    3  ret = errseq_check_and_advance(&upper_sb->s_wb_err, &file->f_sb_err);
     4  spin_unlock(&file->f_lock);
 
-O is never written.  The file's layer stays O for the ``unseen`` contract.
+That is the shape of J. Layton's f_lock patch for the VFS (``--flock``) with U for O, and
+both come from ``CallCtx.check_advance_under_f_lock``.  (v2, 2020-12-16, was "overlayfs:
+Check writeback errors w.r.t upper in ->syncfs()", through a new ``f_op->syncfs``.)  O is
+never written.  The file's layer stays O for the ``unseen`` contract: each overlay file is a
+plain errseq subscriber of U, so a consumer on U (or on another overlay) hides an error from
+a later opener on O.
 
-Expected verdicts (hand analysis), as the checker reports them (shortest traces).  ``--lock
-none`` and ``spinlock`` give identical results and state counts (the scheme has no
-ovl_sync_fs body for the overlay's lock to wrap), and so does ``--flock`` (the hook already
-takes f_lock):
+One bad interleaving, ``unseen`` in ``race``: W sets EIO on U; Q1 opens U and its syncfs
+consumes the error (U becomes ``ctr=0 EIO SEEN``); P1 then opens O, its cursor samples U
+with SEEN, and its first syncfs returns 0 at the lockless check, though no file on O was
+told of the error::
 
-* seed, shared-fd (with or without --flock): everything holds.  Each overlay file is a plain
-  errseq subscriber of U.  In shared-fd both threads may pass the lockless errseq_check, but
-  check_and_advance runs under f_lock and re-reads the cursor, so the second thread finds
-  U == f_sb_err and returns 0 (one report per file).
-* race, late-open: ``unseen`` violated, 7 steps.  W: errseq_set(U,-EIO) (read, cmpxchg); Q1
-  opens U (sample 0) and its syncfs consumes the error (check_and_advance read + cmpxchg: U
-  gets SEEN); P1 opens O, samples U with SEEN, and its first syncfs returns 0 at the
-  lockless errseq_check, though no file on O consumed the error (2 + 1 + 2 + 1 + 1 steps,
-  none avoidable).  The mirror case (an overlay file hides the error from a later opener on
-  U, DESIGN §4) needs 9 steps and is not the one shown.
-* two-overlays: ``unseen`` violated, 9 steps.  Error (2); P1 opens O1, its syncfs runs
-  errseq_check(U), spin_lock(f_lock), check_and_advance read + cmpxchg (5; the report counts
-  at the cursor store, P1 need not unlock); P2 opens O2 sampling U with SEEN (1) and its
-  first errseq_check returns 0 (1).  J. Layton's "one layer hiding an error from another".
-* wrap: ``lost`` and ``wrap`` violated by the same 24-step trace: errseq's own counter limit,
-  inherited.  Error #1 (2); P1's first syncfs reports it, cursor = ctr=0 EIO SEEN (5, with
-  the unlock its next call must wait for); errors #2..#5 each bump U's counter because
-  something set SEEN before each (2 each), Q1's syncfs on U providing the SEEN between them
-  (3 x 2); after #5 U = ctr=0 EIO, Q1 consumes it once more (2) and U equals P1's cursor
-  again, so P1's errseq_check returns 0 with four errors unreported (1).  Shorter is
-  impossible: P1 needs a cursor holding an error, U needs 4 counted bumps, each preceded by
-  a consumer.
-* ``lost``, ``double`` hold in the other scenarios: a cursor is always 0 or a word with
-  SEEN, so it equals U again only after U truly moves back (wrap), and f_lock keeps one
-  report per file.  ``backward`` holds trivially (O is never written); ``deadlock`` holds
-  (f_lock is the only lock and is never nested).
+    replay: upper-cursor/none/race/unseen/-/W,W,Q1,Q1,Q1,P1,P1
+
+Verdicts, shortest lengths and state counts: ``tests/expected_verdicts.json``.
 """
 
-from model import kernel
-from model.expr import ZERO, E, Var
-from model.ir import After, Event
 from model.variants import CallCtx, OverlayCtx, Scheme, register_scheme
 
 
 @register_scheme
 class UpperCursor(Scheme):
-    """Overlay files' cursors sample and check U's word (new s_op hook)."""
+    """Overlay files' cursors sample and check U's word (V. Goyal v3's new s_op hook)."""
 
     name = "upper-cursor"
     summary = "file cursors on U: lockless errseq_check(U), then check_and_advance under f_lock"
-    provenance = "V. Goyal, v3, 2020-12-21, linux-fsdevel (not merged)"
+    provenance = ('V. Goyal, v3 "overlayfs: Report writeback errors on upper", 2020-12-21, '
+                  "linux-fsdevel (not merged)")
 
     def open_word(self, ov: OverlayCtx) -> str:
         return ov.U
 
     def check(self, call: CallCtx) -> None:
-        b, ov, L, f = call.b, call.ov, call.L, call.file
-        cur = Var(f.cursor)
-        end = b.label("upper-cursor.end")
-        if call.cursor_shared:
-            since = b.local("since", "errseq_check's argument: file->f_sb_err as read", True)
-            b.step(f"read({f.cursor})",
-                   lambda v: f"since = {f.cursor} = {v.pre_word(f.cursor)}",
-                   assigns={since.name: cur})
-            cur = since
-        quick = E.eq(L.check_ret(E, Var(ov.U), cur), ZERO)
-        ev = Event("cursor", (("file", f.name), ("layer", f.layer), ("actor", b.actor),
-                              ("ret", ZERO), ("when", quick)))
-        also = {cur.name: ZERO} if call.cursor_shared else {}
-        kernel.errseq_check(b, L, ov.U, cur, call.ret, "ret", also=also, events=[ev])
-        b.branch(E.eq(After(call.ret.name), ZERO), end)  # type: ignore[arg-type]
-        lock = call.file_lock
-        call.declare(lock, "spinlock_t file->f_lock", False)
-        kernel.spin_lock(b, lock)
-        kernel.check_and_advance(b, L, ov.U, f.cursor, call.ret, call.cursor_shared, f.name,
-                                 f.layer)
-        kernel.spin_unlock(b, lock)
-        b.here(end)
+        call.check_advance_under_f_lock(call.ov.U)

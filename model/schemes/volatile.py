@@ -1,57 +1,42 @@
 """``volatile`` and ``volatile-6.12``: the error handling of volatile overlay mounts.
 
-Shipped in v5.11 (commit 335d3fc57941, "ovl: implement volatile-specific fsync error
-behaviour").  Mount samples ``ofs->errseq = errseq_sample(&upper_sb->s_wb_err)`` (and refuses
-to mount if ``errseq_check`` already fails; U is pristine at mount here).  ``ovl_sync_fs``
-skips syncing (volatile) and does::
+Shipped in v5.11, commit 335d3fc57941 ("ovl: implement volatile-specific fsync error
+behaviour"; marked for stable, as a fix of the v5.10 volatile option).  Mount samples
+``ofs->errseq = errseq_sample(&upper_sb->s_wb_err)`` (and refuses to mount if errseq_check
+already fails; U is pristine at mount here).  ``ovl_sync_fs`` skips syncing (volatile) and
+does::
 
     1  if (errseq_check(&upper_sb->s_wb_err, ofs->errseq)) {    /* ofs->errseq never written */
-    2          errseq_set(&sb->s_wb_err, -EIO);                 /* v5.11-v6.11 only; 2+ steps */
-               return -EIO;
+    2          errseq_set(&sb->s_wb_err, -EIO);                 /* v5.11-v6.11 only */
+               return -EIO;                                     /* since v5.11 */
        }
     -- then fs/sync.c: errseq_check_and_advance(&O, &f->f_sb_err);
-       returns ->sync_fs's error if the VFS passes it up (v5.17+), else the check's
+       returns ->sync_fs's error if the VFS passes it up, else the check's
 
-``volatile`` is that v5.11 code: with ``--sync-fs-errors ignored`` it is v5.11-v5.16 exactly,
-with ``returned`` (default) v5.17-v6.11.  ``volatile-6.12`` is today's code: O is no longer
-set, the -EIO travels only through the return value.
+The -EIO return is there from v5.11 on, but until v5.17 (5679897eb104, "vfs: make
+sync_filesystem return errors from ->sync_fs") the VFS dropped it, which is why step 2 sets
+O.  ``volatile`` is the v5.11 code: with ``--sync-fs-errors ignored`` it is v5.11-v5.16
+mainline; 5679897eb104 was backported to 5.16.y, 5.15.y and 5.10.y, so those stable kernels
+behave as ``returned`` (the default), which is also v5.17-v6.11.  ``volatile-6.12`` is
+today's code, commit 34b4540e6646 ("ovl: don't set the superblock's errseq_t manually",
+v6.12): O is no longer set, and the -EIO travels only through the return value.
 
-Expected verdicts (checked with syncfs-mc; BFS-shortest lengths "none/spinlock": the spinlock
-adds lock+unlock, 2 steps, to every syncfs call in a trace):
-
-``volatile`` (v5.11).  U never returns to the mount sample 0, so every syncfs begun after an
-error runs errseq_set(O) before its own check.  That leaves O without SEEN, unequal to every
-cursor (cursors hold 0 or SEEN values), so the VFS check returns -EIO whatever the switch:
-``--sync-fs-errors`` changes only shared-fd, where a sibling thread can move the cursor.
-* lost, unseen, wrap hold everywhere (a sibling that moved the cursor past our set reported
-  the error to the shared file itself).  backward, deadlock hold: errseq_set only moves O
-  forward (at most one bump of O in the 2-bit scenarios) and the two locks never nest.
-* double, by design.  seed, two-overlays 13/17: error on U; P1 opens; syncfs #1 sets O and
-  consumes it; syncfs #2 finds O SEEN, errseq_set bumps the counter, the check reports again.
-  wrap 12/16 (files open first).  race 14/18: fd1 is told; fd2 then opens with O SEEN (nothing
-  owed) and its only syncfs re-arms O and gets -EIO.  shared-fd returned 13/17: P1a's
-  ->sync_fs runs before the error (no set); P1b sets O; P1a's check consumes it; P1b's check
-  finds the cursor unchanged but its ->sync_fs returns -EIO.  shared-fd ignored 14/18: the
-  same, with P1b reading the cursor before P1a stores it, so both checks report.  --flock
-  serialises the checks: returned 17/21 (same shape), ignored 21/25 (P1b has to set O after
-  P1a's check, bumping the counter).  late-open: holds (one syncfs per file, and nothing was
-  reported on O before the open).
-
-``volatile-6.12`` (O is never written, so backward and deadlock hold trivially).
-* returned: lost, unseen, wrap hold (every call begun after an error fails via ->sync_fs).
-  double, by design: seed, two-overlays 7/11 (two syncfs on fd1, each just errseq_check(U) and
-  a check of the untouched O); wrap 6/10; race 8/12 (fd2 opened after fd1 was told); shared-fd
-  9/13, --flock 13/17; late-open holds.
-* ignored (6.12 code on a pre-5.17 VFS, a combination that never shipped): the -EIO is
-  dropped and O stays 0, so every syncfs returns 0.  double holds.  lost: open, error,
-  syncfs -> 0: seed, race, two-overlays 5/7; wrap 4/6 (opens first); shared-fd 6/8, --flock
-  8/10; holds in late-open (the error precedes the open).  unseen: the same trace with the open
-  after the error, 5/7 (shared-fd 6/8, --flock 8/10, late-open 5/7); holds in wrap (every open
-  precedes the errors).  wrap holds (the loss does not depend on the counter width).
+Once U has moved, the overlay keeps failing syncfs with -EIO: the error is sticky by design,
+so ``double`` is outside the contract of both schemes.  (``volatile-6.12`` with ``--sync-fs-
+errors ignored``, a combination that never shipped, drops its -EIO altogether.)
 
 Modelling note: before v5.17, sync_filesystem() calls ->sync_fs twice (wait=0, then 1); the
-model calls it once.  The second errseq_set(O) is a no-op unless a racing check made O SEEN in
-between, and then it only bumps the counter again.  No verdict within these bounds changes.
+model calls it once.  The second errseq_set(O) is a no-op unless a racing check made O SEEN
+in between, and then it only bumps the counter again.
+
+One bad interleaving, ``double`` in ``seed`` (by design): W sets EIO on U; P1 opens O; its
+first syncfs finds U moved since mount, sets ``ctr=0 EIO`` on O and reports it (O becomes
+``ctr=0 EIO SEEN``); its second syncfs finds U still moved, errseq_set bumps O to ``ctr=1
+EIO``, and the check reports -EIO again, with no new error on U::
+
+    replay: volatile/none/seed/double/-/W,W,P1,P1,P1,P1,P1,P1,P1,P1,P1,P1,P1
+
+Verdicts, shortest lengths and state counts: ``tests/expected_verdicts.json``.
 """
 
 from model import kernel
@@ -69,7 +54,9 @@ class Volatile(Scheme):
 
     name = "volatile"
     summary = "volatile mount (v5.11): if U moved since mount: errseq_set(O, -EIO), return -EIO"
-    provenance = "commit 335d3fc57941, v5.11 (shipped)"
+    provenance = ("commit 335d3fc57941, v5.11, marked for stable (shipped); --sync-fs-errors "
+                  "ignored is v5.11-v5.16 mainline: 5679897eb104 (v5.17) is in 5.16.y, 5.15.y, "
+                  "5.10.y")
     by_design = frozenset({"double"})
     ofs_fields = (("errseq", "struct ovl_fs: errseq_sample(U) at mount, never written again",
                    True),)
@@ -102,6 +89,8 @@ class Volatile612(Volatile):
     """v6.12+ volatile mounts: the -EIO only travels through ->sync_fs's return value."""
 
     name = "volatile-6.12"
-    summary = "volatile mount (v6.12+): if U moved since mount: return -EIO (O untouched)"
-    provenance = "fs/overlayfs/super.c since v6.12 (shipped)"
+    summary = ("volatile mount (v6.12+): if U moved since mount: return -EIO (as since v5.11), "
+               "O no longer set")
+    provenance = ("commit 34b4540e6646 (\"ovl: don't set the superblock's errseq_t "
+                  "manually\"), v6.12 (shipped)")
     sets_overlay = False

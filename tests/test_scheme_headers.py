@@ -1,0 +1,54 @@
+"""The scheme module headers cannot go stale: each holds the kernel pseudocode and ONE worked
+bad interleaving, given as a replay key that is replayed here step by step; no header states
+a verdict, a shortest length or a state count (those live in ``expected_verdicts.json``)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+
+import pytest
+
+import model.schemes
+from checks.replay import replay
+from checks.runner import instrumented, world_for
+from model.variants import SCHEMES, load_catalogue
+from specs.scenarios import SCENARIOS
+
+load_catalogue()
+MODULES = sorted(m.name for m in pkgutil.iter_modules(model.schemes.__path__))
+KEY = re.compile(r"^\s*replay: (\S+)$", re.M)
+# what a figure looks like: "13 steps", "582,453 states", "11/15", "(21)"
+FIGURE = re.compile(r"\b\d[\d,]*\s+(?:steps?|states)\b|\b\d+/\d+\b|\(\d+\)")
+PATCH_NO = re.compile(r"(?i)\bpatch(?: v\d+)? \d+/\d+")  # "[RFC PATCH v2 1/2]", "patch 3/3"
+
+
+def _header(name: str) -> tuple[str, list[str]]:
+    mod = importlib.import_module(f"model.schemes.{name}")
+    doc = mod.__doc__ or ""
+    schemes = [s for s, obj in SCHEMES.items() if type(obj).__module__ == mod.__name__]
+    return doc, schemes
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_header_has_one_interleaving_that_replays_to_its_violation(name: str) -> None:
+    doc, schemes = _header(name)
+    keys = KEY.findall(doc)
+    assert len(keys) == 1, f"{name}: one worked interleaving (a 'replay: KEY' line), not {keys}"
+    scheme, lock, scenario, prop, overrides, schedule = keys[0].split("/")
+    assert scheme in schemes, f"{name}: the key names {scheme}, not a scheme of this module"
+    assert overrides == "-" and prop != "wrap", "keep the header's key to a plain preset"
+    world = instrumented(world_for(scheme, lock, SCENARIOS[scenario][0]), prop)
+    trace = replay(world, tuple(schedule.split(",")), prop)  # raises unless it violates
+    assert trace.reason.startswith(prop)
+    assert f"``{prop}``" in doc, f"{name}: say which property the interleaving breaks"
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_header_states_no_verdict_figures(name: str) -> None:
+    doc, _ = _header(name)
+    found = FIGURE.findall(PATCH_NO.sub("", doc))
+    assert not found, f"{name}: figures belong in tests/expected_verdicts.json: {found}"
+    for claim in ("every preset", "all six presets", "Expected verdicts"):
+        assert claim not in doc, f"{name}: {claim!r} is a verdict claim that can go stale"
