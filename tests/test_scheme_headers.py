@@ -12,8 +12,8 @@ import pytest
 
 import model.schemes
 from checks.replay import replay
-from checks.runner import instrumented, world_for
 from model.variants import SCHEMES, load_catalogue
+from specs.resolved import resolve
 from specs.scenarios import SCENARIOS
 
 load_catalogue()
@@ -39,8 +39,8 @@ def test_header_has_one_interleaving_that_replays_to_its_violation(name: str) ->
     scheme, lock, scenario, prop, overrides, schedule = keys[0].split("/")
     assert scheme in schemes, f"{name}: the key names {scheme}, not a scheme of this module"
     assert overrides == "-" and prop != "wrap", "keep the header's key to a plain preset"
-    world = instrumented(world_for(scheme, lock, SCENARIOS[scenario][0]), prop)
-    trace = replay(world, tuple(schedule.split(",")), prop)  # raises unless it violates
+    rc = resolve(scheme, lock, scenario, SCENARIOS[scenario][0], prop)
+    trace = replay(rc.world, tuple(schedule.split(",")), prop)  # raises unless it violates
     assert trace.reason.startswith(prop)
     assert f"``{prop}``" in doc, f"{name}: say which property the interleaving breaks"
 
