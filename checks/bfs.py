@@ -5,26 +5,17 @@ a shortest one.  Each stored state is one int (``checks.stepcode.packer``) mappe
 parent's; with symmetry, to the parent of its canonical representative
 (``checks.symmetry``), so the concrete schedule is rebuilt at the end by re-simulating the
 canonical path from the initial state.  With ``reduce`` a state may be expanded by one step
-only (``checks.por``).  A property violated by a step is found when the step is taken; one
-violated by a state (``Property.on_states``: unfinished actors all blocked) when the state is
-expanded and nothing moves.  Limits and progress as in ``checks.meter``.
+only (``checks.por``).  A property violated by a step is found when the step is taken;
+``deadlock`` (unfinished actors all blocked) when the state is expanded and nothing moves.
+Limits and progress go through one ``checks.meter.Meter``.
 """
 
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass
 
-from checks.meter import (
-    CLOCK_CHECK_EVERY,
-    MEMORY_CHECK_EVERY,
-    Clock,
-    Limits,
-    ProgressFn,
-    current_mib,
-    peak_mib,
-)
+from checks.meter import Limits, Meter, ProgressFn, peak_mib
 from checks.por import ample_function
 from checks.stepcode import CompiledWorld, packer, successor_function
 from checks.symmetry import canonicalizer, symmetry_groups
@@ -57,7 +48,7 @@ def bfs(cw: CompiledWorld, prop: str, twin: CompiledWorld | None, symmetry: bool
         reduce: bool) -> Outcome:
     """The breadth-first search behind ``checks.explicit.search`` (``reduce``: with ample
     sets)."""
-    t0 = time.perf_counter()
+    meter = Meter(prop, limits, progress, progress_interval)
     names = tuple(a.name for a in cw.world.actors)
     steps, pcs = cw.steps, cw.pc_slots
     dones = tuple(len(f) for f in steps)
@@ -82,8 +73,6 @@ def bfs(cw: CompiledWorld, prop: str, twin: CompiledWorld | None, symmetry: bool
     frontier = [start]
     depth = 0
     transitions = 0
-    next_memory_check = 0  # the first look is at the first state: a limit below the
-    # memory the process already holds is hit at once, never missed on a small world
 
     def schedule(last: int, final_bad: bool) -> tuple[str, ...]:
         """Re-simulate the canonical path ending in ``last`` from the concrete initial state
@@ -109,10 +98,8 @@ def bfs(cw: CompiledWorld, prop: str, twin: CompiledWorld | None, symmetry: bool
         return tuple(out)
 
     def stats() -> Stats:
-        return Stats(len(parent), transitions, depth, time.perf_counter() - t0, peak_mib())
+        return Stats(len(parent), transitions, depth, meter.elapsed(), peak_mib())
 
-    clock = Clock(prop, limits, t0, progress, progress_interval)
-    tick = CLOCK_CHECK_EVERY
     try:
         while frontier:
             nxt: list[int] = []
@@ -144,28 +131,13 @@ def bfs(cw: CompiledWorld, prop: str, twin: CompiledWorld | None, symmetry: bool
                         nxt.append(y)
                 if deadlock and not moved and any(s[pcs[k]] < dones[k] for k in actor_range):
                     return Outcome(Verdict.VIOLATED, schedule(x, False), prop, stats())
-                if limits.max_states is not None and len(parent) > limits.max_states:
-                    return Outcome(Verdict.UNKNOWN, None,
-                                   f"state limit {limits.max_states} reached at depth {depth}",
-                                   stats())
-                if limits.max_mib is not None and len(parent) >= next_memory_check:
-                    next_memory_check = len(parent) + MEMORY_CHECK_EVERY
-                    mib = current_mib()
-                    if mib > limits.max_mib:
-                        return Outcome(Verdict.UNKNOWN, None,
-                                       f"memory limit {limits.max_mib:g} MiB reached ({mib:.0f} "
-                                       f"MiB resident) at depth {depth} with {len(parent)} "
-                                       "states", stats())
-                tick -= 1
-                if tick <= 0:
-                    tick = CLOCK_CHECK_EVERY
-                    late = clock.look(len(parent), transitions, depth,
-                                      len(frontier) - i + len(nxt))
-                    if late:
-                        return Outcome(Verdict.UNKNOWN, None, late, stats())
-            late = clock.look(len(parent), transitions, depth, len(nxt))
-            if late:
-                return Outcome(Verdict.UNKNOWN, None, late, stats())
+                why = meter.expanded(len(parent), transitions, depth,
+                                     len(frontier) - i + len(nxt))
+                if why is not None:
+                    return Outcome(Verdict.UNKNOWN, None, why, stats())
+            why = meter.level_end(len(parent), transitions, depth, len(nxt))
+            if why is not None:
+                return Outcome(Verdict.UNKNOWN, None, why, stats())
             frontier = nxt
             if frontier:
                 depth += 1

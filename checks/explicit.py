@@ -32,6 +32,7 @@ from checks.meter import (
     MEMORY_CHECK_EVERY,
     PROGRESS_INTERVAL,
     Limits,
+    Meter,
     Progress,
     ProgressFn,
     current_mib,
@@ -52,7 +53,7 @@ from specs.results import Stats, Verdict
 
 __all__ = [
     "CLOCK_CHECK_EVERY", "MEMORY_CHECK_EVERY", "PLAIN_FIRST_STATES", "PROGRESS_INTERVAL",
-    "CompiledWorld", "Limits", "Outcome", "Progress", "ProgressFn", "SearchInterrupted",
+    "CompiledWorld", "Limits", "Meter", "Outcome", "Progress", "ProgressFn", "SearchInterrupted",
     "StepFn", "Successors", "ample_function", "canonicalizer", "compile_world", "current_mib",
     "independence", "packer", "peak_mib", "search", "search_fewest_switches", "step_source",
     "successor_function", "symmetry_groups",

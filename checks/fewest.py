@@ -5,25 +5,14 @@ Still breadth-first and level by level, over plain state tuples (no packing, no 
 the bookkeeping is per state and per last actor).  A state first reached at level d is never
 revisited later, so every path kept is a shortest one; within a level, each state keeps, per
 actor that last moved, the fewest switches of any shortest path reaching it, and the whole
-level of the first violation is expanded before choosing.  Limits and progress as in
-``checks.bfs``.
+level of the first violation is expanded before choosing.  Limits and progress go through
+one ``checks.meter.Meter``, as in ``checks.bfs``.
 """
 
 from __future__ import annotations
 
-import time
-
 from checks.bfs import Outcome, SearchInterrupted
-from checks.meter import (
-    CLOCK_CHECK_EVERY,
-    MEMORY_CHECK_EVERY,
-    PROGRESS_INTERVAL,
-    Clock,
-    Limits,
-    ProgressFn,
-    current_mib,
-    peak_mib,
-)
+from checks.meter import PROGRESS_INTERVAL, Limits, Meter, ProgressFn, peak_mib
 from checks.stepcode import CompiledWorld, successor_function
 from specs.results import Stats, Verdict
 
@@ -38,8 +27,8 @@ def search_fewest_switches(cw: CompiledWorld, prop: str, limits: Limits | None =
     The state space is the one ``search`` visits without symmetry, times at most the number
     of actors in bookkeeping.  Limits, ``progress`` and Ctrl-C behave as in ``search``.
     """
-    t0 = time.perf_counter()
     limits = limits or Limits()
+    meter = Meter(prop, limits, progress, progress_interval)
     names = tuple(a.name for a in cw.world.actors)
     steps, pcs = cw.steps, cw.pc_slots
     dones = tuple(len(f) for f in steps)
@@ -67,11 +56,8 @@ def search_fewest_switches(cw: CompiledWorld, prop: str, limits: Limits | None =
         return tuple(reversed(out))
 
     def stats() -> Stats:
-        return Stats(len(seen), transitions, depth, time.perf_counter() - t0, peak_mib())
+        return Stats(len(seen), transitions, depth, meter.elapsed(), peak_mib())
 
-    clock = Clock(prop, limits, t0, progress, progress_interval)
-    tick = CLOCK_CHECK_EVERY
-    next_memory_check = 0
     try:
         while level:
             nxt: dict[tuple[int, ...], dict[int, int]] = {}
@@ -97,33 +83,18 @@ def search_fewest_switches(cw: CompiledWorld, prop: str, limits: Limits | None =
                     for last, sw in lasts.items():
                         if best is None or sw < best[0]:
                             best = (sw, (s, last), None)
-                stored = len(seen) + len(nxt)
-                if limits.max_states is not None and stored > limits.max_states:
-                    return Outcome(Verdict.UNKNOWN, None,
-                                   f"state limit {limits.max_states} reached at depth {depth}",
-                                   stats())
-                if limits.max_mib is not None and stored >= next_memory_check:
-                    next_memory_check = stored + MEMORY_CHECK_EVERY
-                    mib = current_mib()
-                    if mib > limits.max_mib:
-                        return Outcome(Verdict.UNKNOWN, None,
-                                       f"memory limit {limits.max_mib:g} MiB reached ({mib:.0f} "
-                                       f"MiB resident) at depth {depth} with {stored} states",
-                                       stats())
-                tick -= 1
-                if tick <= 0:
-                    tick = CLOCK_CHECK_EVERY
-                    late = clock.look(stored, transitions, depth, len(level) - i + len(nxt))
-                    if late:
-                        return Outcome(Verdict.UNKNOWN, None, late, stats())
+                why = meter.expanded(len(seen) + len(nxt), transitions, depth,
+                                     len(level) - i + len(nxt))
+                if why is not None:
+                    return Outcome(Verdict.UNKNOWN, None, why, stats())
             seen.update(nxt)
             if best is not None:
                 if best[2] is not None:
                     depth += 1
                 return Outcome(Verdict.VIOLATED, path(best[1], best[2]), prop, stats())
-            late = clock.look(len(seen), transitions, depth, len(nxt))
-            if late:
-                return Outcome(Verdict.UNKNOWN, None, late, stats())
+            why = meter.level_end(len(seen), transitions, depth, len(nxt))
+            if why is not None:
+                return Outcome(Verdict.UNKNOWN, None, why, stats())
             level = nxt
             if level:
                 depth += 1

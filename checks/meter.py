@@ -1,14 +1,18 @@
 """The explicit searches' budget: limits on states, memory and time, and the progress callback.
 
-``Limits`` says when a search gives up with ``unknown``; ``Progress`` is the snapshot a
-progress callback receives.  The process's memory is read from ``/proc/self/statm`` (a
-syscall, so the searches look at it every ``MEMORY_CHECK_EVERY`` new states) and the clock
-every ``CLOCK_CHECK_EVERY`` expanded states and at every level's end.
+A search makes one :class:`Meter` when it starts and calls :meth:`Meter.expanded` after each
+state it expands and :meth:`Meter.level_end` after each BFS level; either returns the reason
+to stop with ``unknown`` (the texts users and tests read), or None.  The costly looks are
+spaced out: the process's memory (a read of ``/proc/self/statm``) every
+``MEMORY_CHECK_EVERY`` new states, the first look at the first state; the clock (for the time
+limit and for progress reports) every ``CLOCK_CHECK_EVERY`` expanded states and at every
+level's end.  So a search that is never cut pays two comparisons per state and a call.
 """
 
 from __future__ import annotations
 
 import resource
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,31 +57,75 @@ class Progress:
 
 ProgressFn = Callable[[Progress], None]
 
-class Clock:
-    """Looked at every ``CLOCK_CHECK_EVERY`` expanded states and at each level's end: reports
-    progress at most once per ``interval`` seconds and says when the time budget is spent."""
+_NEVER = sys.maxsize
 
-    def __init__(self, prop: str, limits: Limits, t0: float, progress: ProgressFn | None,
-                 interval: float) -> None:
-        self.prop, self.limits, self.t0 = prop, limits, t0
+
+class Meter:
+    """One search's budget (``limits``) and progress reports (``progress``, at most once per
+    ``interval`` seconds), measured from the meter's creation.
+
+    ``stored`` is the number of states the search holds, ``queue`` the states waiting to be
+    expanded (for the progress line)."""
+
+    def __init__(self, prop: str, limits: Limits, progress: ProgressFn | None = None,
+                 interval: float = PROGRESS_INTERVAL) -> None:
+        self.prop, self.limits = prop, limits
         self.progress, self.interval = progress, interval
-        self.next_report = t0 + interval
+        self.t0 = time.perf_counter()
+        self.next_report = self.t0 + interval
+        self._state_cap = _NEVER if limits.max_states is None else limits.max_states + 1
+        # the first look at memory is at the first state: a limit below what the process
+        # already holds is hit at once, never missed on a small world
+        self._next_memory = 0 if limits.max_mib is not None else _NEVER
+        self._watch = min(self._state_cap, self._next_memory)
+        self._tick = CLOCK_CHECK_EVERY
 
-    def look(self, states: int, transitions: int, depth: int, queue: int) -> str | None:
-        """Report progress if due; the reason to stop when the time budget is spent."""
+    def elapsed(self) -> float:
+        """Seconds since the search started."""
+        return time.perf_counter() - self.t0
+
+    def expanded(self, stored: int, transitions: int, depth: int, queue: int) -> str | None:
+        """After one expanded state: the reason to stop (a limit hit), or None."""
+        if stored >= self._watch:
+            why = self._counts(stored, depth)
+            if why is not None:
+                return why
+        self._tick -= 1
+        if self._tick <= 0:
+            self._tick = CLOCK_CHECK_EVERY
+            return self._clock(stored, transitions, depth, queue)
+        return None
+
+    def level_end(self, stored: int, transitions: int, depth: int, queue: int) -> str | None:
+        """After a whole BFS level: report progress if due; the reason to stop when the time
+        budget is spent, or None."""
+        return self._clock(stored, transitions, depth, queue)
+
+    def _counts(self, stored: int, depth: int) -> str | None:
+        """The state limit, then (when due) the memory limit."""
+        limits = self.limits
+        if stored >= self._state_cap:
+            return f"state limit {limits.max_states} reached at depth {depth}"
+        if stored >= self._next_memory:
+            assert limits.max_mib is not None
+            self._next_memory = stored + MEMORY_CHECK_EVERY
+            self._watch = min(self._state_cap, self._next_memory)
+            mib = current_mib()
+            if mib > limits.max_mib:
+                return (f"memory limit {limits.max_mib:g} MiB reached ({mib:.0f} MiB resident) "
+                        f"at depth {depth} with {stored} states")
+        return None
+
+    def _clock(self, stored: int, transitions: int, depth: int, queue: int) -> str | None:
         now = time.perf_counter()
         if self.progress is not None and now >= self.next_report:
             self.next_report = now + self.interval
-            self.progress(Progress(self.prop, states, transitions, depth, queue,
+            self.progress(Progress(self.prop, stored, transitions, depth, queue,
                                    now - self.t0, current_mib()))
-        return time_limit_hit(self.limits, self.t0, depth)
-
-
-def time_limit_hit(limits: Limits, t0: float, depth: int) -> str | None:
-    """The reason to stop with ``unknown`` when the time budget is spent, else None."""
-    if limits.max_seconds is not None and time.perf_counter() - t0 > limits.max_seconds:
-        return f"time limit {limits.max_seconds:g}s reached at depth {depth}"
-    return None
+        limit = self.limits.max_seconds
+        if limit is not None and time.perf_counter() - self.t0 > limit:
+            return f"time limit {limit:g}s reached at depth {depth}"
+        return None
 
 
 def peak_mib() -> float:
