@@ -5,9 +5,9 @@ a shortest one.  Each stored state is one int (``checks.stepcode.packer``) mappe
 parent's; with symmetry, to the parent of its canonical representative
 (``checks.symmetry``), so the concrete schedule is rebuilt at the end by re-simulating the
 canonical path from the initial state.  With ``reduce`` a state may be expanded by one step
-only (``checks.por``).  A property violated by a step is found when the step is taken;
-``deadlock`` (unfinished actors all blocked) when the state is expanded and nothing moves.
-Limits and progress go through one ``checks.meter.Meter``.
+only (``checks.por``).  A property violated by a step is found when the step is taken; one
+violated by a state (``Property.on_states``: unfinished actors all blocked) when the state is
+expanded and nothing moves.  Limits and progress go through one ``checks.meter.Meter``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from checks.meter import Limits, Meter, ProgressFn, peak_mib
 from checks.por import ample_function
 from checks.stepcode import CompiledWorld, packer, successor_function
 from checks.symmetry import canonicalizer, symmetry_groups
+from specs.properties import PROPERTIES
 from specs.results import Stats, Verdict
 
 
@@ -53,7 +54,7 @@ def bfs(cw: CompiledWorld, prop: str, twin: CompiledWorld | None, symmetry: bool
     steps, pcs = cw.steps, cw.pc_slots
     dones = tuple(len(f) for f in steps)
     n = len(cw.initial)
-    deadlock = prop == "deadlock"
+    on_states = PROPERTIES[prop].on_states
     actor_range = range(len(steps))
 
     init = cw.initial + twin.initial + (1,) if twin is not None else cw.initial
@@ -129,7 +130,7 @@ def bfs(cw: CompiledWorld, prop: str, twin: CompiledWorld | None, symmetry: bool
                     if y not in parent:
                         parent[y] = x
                         nxt.append(y)
-                if deadlock and not moved and any(s[pcs[k]] < dones[k] for k in actor_range):
+                if on_states and not moved and any(s[pcs[k]] < dones[k] for k in actor_range):
                     return Outcome(Verdict.VIOLATED, schedule(x, False), prop, stats())
                 why = meter.expanded(len(parent), transitions, depth,
                                      len(frontier) - i + len(nxt))

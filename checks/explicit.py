@@ -67,8 +67,9 @@ def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
            twin: CompiledWorld | None = None, symmetry: bool = True,
            progress: ProgressFn | None = None,
            progress_interval: float = PROGRESS_INTERVAL, por: bool = False) -> Outcome:
-    """Breadth-first search for a step that violates ``prop`` (or, for ``deadlock``, a state
-    where unfinished actors are all blocked).  With ``twin``: the ``wrap`` product.
+    """Breadth-first search for a step that violates ``prop`` (or, for a property on states,
+    ``Property.on_states`` such as ``deadlock``, a state where unfinished actors are all
+    blocked).  With ``twin``: the product with the wide-counter twin (``wrap``).
 
     ``symmetry``: store one canonical representative per class of states that differ only by
     a permutation of interchangeable actors (``checks.symmetry``).  Depths are unchanged, so
@@ -79,8 +80,8 @@ def search(cw: CompiledWorld, prop: str, limits: Limits | None = None,
     seconds (the clock is read every ``CLOCK_CHECK_EVERY`` states and at each level's end).
     Ctrl-C raises :class:`SearchInterrupted` with the figures so far.
 
-    ``por``: partial-order reduction (``checks.por``).  A state where some actor's
-    enabled step commutes with everything the others may still do explores that step alone,
+    ``por``: partial-order reduction (``checks.por``).  A state where some actor's enabled
+    step commutes with everything the others may still do explores that step alone,
     unless its successor was already seen (the cycle proviso: every cycle of the reduced graph
     keeps a fully expanded state).  Verdicts are preserved, depths are not: the reduced graph
     can reach a violation late.  So a plain search runs first, up to ``PLAIN_FIRST_STATES``

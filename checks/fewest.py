@@ -14,6 +14,7 @@ from __future__ import annotations
 from checks.bfs import Outcome, SearchInterrupted
 from checks.meter import PROGRESS_INTERVAL, Limits, Meter, ProgressFn, peak_mib
 from checks.stepcode import CompiledWorld, successor_function
+from specs.properties import PROPERTIES
 from specs.results import Stats, Verdict
 
 
@@ -33,7 +34,7 @@ def search_fewest_switches(cw: CompiledWorld, prop: str, limits: Limits | None =
     steps, pcs = cw.steps, cw.pc_slots
     dones = tuple(len(f) for f in steps)
     n = len(cw.initial)
-    deadlock = prop == "deadlock"
+    on_states = PROPERTIES[prop].on_states
     init = cw.initial + twin.initial + (1,) if twin is not None else cw.initial
     successors = successor_function(cw, twin)
     Key = tuple  # (state, last actor index or -1)
@@ -79,7 +80,8 @@ def search_fewest_switches(cw: CompiledWorld, prop: str, limits: Limits | None =
                         if ai not in per or cost < per[ai]:
                             per[ai] = cost
                             parent[(t, ai)] = ((s, last), ai)
-                if deadlock and not moved and any(real[pcs[k]] < dones[k] for k in actor_range):
+                if on_states and not moved and any(real[pcs[k]] < dones[k]
+                                                   for k in actor_range):
                     for last, sw in lasts.items():
                         if best is None or sw < best[0]:
                             best = (sw, (s, last), None)
