@@ -132,10 +132,11 @@ def bfs(cw: CompiledWorld, prop: str, twin: CompiledWorld | None, symmetry: bool
                         nxt.append(y)
                 if on_states and not moved and any(s[pcs[k]] < dones[k] for k in actor_range):
                     return Outcome(Verdict.VIOLATED, schedule(x, False), prop, stats())
-                why = meter.expanded(len(parent), transitions, depth,
-                                     len(frontier) - i + len(nxt))
-                if why is not None:
-                    return Outcome(Verdict.UNKNOWN, None, why, stats())
+                meter.tick -= 1  # Meter.expanded, its call made only when a look is due
+                if meter.tick <= 0 or len(parent) >= meter.watch:
+                    why = meter.look(len(parent), transitions, depth, len(frontier) - i + len(nxt))
+                    if why is not None:
+                        return Outcome(Verdict.UNKNOWN, None, why, stats())
             why = meter.level_end(len(parent), transitions, depth, len(nxt))
             if why is not None:
                 return Outcome(Verdict.UNKNOWN, None, why, stats())

@@ -85,10 +85,12 @@ def search_fewest_switches(cw: CompiledWorld, prop: str, limits: Limits | None =
                     for last, sw in lasts.items():
                         if best is None or sw < best[0]:
                             best = (sw, (s, last), None)
-                why = meter.expanded(len(seen) + len(nxt), transitions, depth,
-                                     len(level) - i + len(nxt))
-                if why is not None:
-                    return Outcome(Verdict.UNKNOWN, None, why, stats())
+                stored = len(seen) + len(nxt)
+                meter.tick -= 1  # Meter.expanded, its call made only when a look is due
+                if meter.tick <= 0 or stored >= meter.watch:
+                    why = meter.look(stored, transitions, depth, len(level) - i + len(nxt))
+                    if why is not None:
+                        return Outcome(Verdict.UNKNOWN, None, why, stats())
             seen.update(nxt)
             if best is not None:
                 if best[2] is not None:

@@ -6,7 +6,8 @@ to stop with ``unknown`` (the texts users and tests read), or None.  The costly 
 spaced out: the process's memory (a read of ``/proc/self/statm``) every
 ``MEMORY_CHECK_EVERY`` new states, the first look at the first state; the clock (for the time
 limit and for progress reports) every ``CLOCK_CHECK_EVERY`` expanded states and at every
-level's end.  So a search that is never cut pays two comparisons per state and a call.
+level's end.  The searches make :meth:`Meter.expanded`'s two comparisons inline, so a state
+costs no call until a look is due.
 """
 
 from __future__ import annotations
@@ -65,7 +66,16 @@ class Meter:
     ``interval`` seconds), measured from the meter's creation.
 
     ``stored`` is the number of states the search holds, ``queue`` the states waiting to be
-    expanded (for the progress line)."""
+    expanded (for the progress line).  The per-state test is two public counters, so a hot
+    loop can make it inline and call :meth:`look` only when it passes::
+
+        meter.tick -= 1
+        if meter.tick <= 0 or stored >= meter.watch:
+            why = meter.look(stored, transitions, depth, queue)
+
+    which is what :meth:`expanded` does.  ``tick``: expanded states left before the clock is
+    read; ``watch``: the number of stored states at which the state limit or the next look at
+    memory is due."""
 
     def __init__(self, prop: str, limits: Limits, progress: ProgressFn | None = None,
                  interval: float = PROGRESS_INTERVAL) -> None:
@@ -77,8 +87,8 @@ class Meter:
         # the first look at memory is at the first state: a limit below what the process
         # already holds is hit at once, never missed on a small world
         self._next_memory = 0 if limits.max_mib is not None else _NEVER
-        self._watch = min(self._state_cap, self._next_memory)
-        self._tick = CLOCK_CHECK_EVERY
+        self.watch = min(self._state_cap, self._next_memory)
+        self.tick = CLOCK_CHECK_EVERY
 
     def elapsed(self) -> float:
         """Seconds since the search started."""
@@ -86,13 +96,21 @@ class Meter:
 
     def expanded(self, stored: int, transitions: int, depth: int, queue: int) -> str | None:
         """After one expanded state: the reason to stop (a limit hit), or None."""
-        if stored >= self._watch:
+        self.tick -= 1
+        if self.tick <= 0 or stored >= self.watch:
+            return self.look(stored, transitions, depth, queue)
+        return None
+
+    def look(self, stored: int, transitions: int, depth: int, queue: int) -> str | None:
+        """The rest of :meth:`expanded`, once ``tick`` has been counted down and one of the
+        two counters says a look is due: the state limit, then the memory limit, then the
+        clock (progress and the time limit)."""
+        if stored >= self.watch:
             why = self._counts(stored, depth)
             if why is not None:
                 return why
-        self._tick -= 1
-        if self._tick <= 0:
-            self._tick = CLOCK_CHECK_EVERY
+        if self.tick <= 0:
+            self.tick = CLOCK_CHECK_EVERY
             return self._clock(stored, transitions, depth, queue)
         return None
 
@@ -109,7 +127,7 @@ class Meter:
         if stored >= self._next_memory:
             assert limits.max_mib is not None
             self._next_memory = stored + MEMORY_CHECK_EVERY
-            self._watch = min(self._state_cap, self._next_memory)
+            self.watch = min(self._state_cap, self._next_memory)
             mib = current_mib()
             if mib > limits.max_mib:
                 return (f"memory limit {limits.max_mib:g} MiB reached ({mib:.0f} MiB resident) "
