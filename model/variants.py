@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, ClassVar
 from model import kernel
 from model.errseq import ErrseqLayout
 from model.expr import ZERO, E, Var
-from model.ir import After, Event, FileInfo, ProgramBuilder
+from model.ir import Actor, After, Event, FileInfo, ProgramBuilder
 
 if TYPE_CHECKING:
     from model.world import WorldParams
@@ -157,6 +157,10 @@ class Scheme:
         """The syscall's errseq check; the VFS default checks O with the file's cursor."""
         call.vfs_check(call.ov.O)
 
+    def finish_actor(self, actor: Actor) -> Actor:
+        """A syncer's program once built (a C scheme zeroes its dead locals here)."""
+        return actor
+
 
 class Discipline:
     """A locking discipline around the regions a scheme marks.
@@ -279,6 +283,22 @@ register_discipline(SpinLock("mutex", kind="mutex"), validate=False)
 register_discipline(SpinLock("spinlock-read-u", scope="read-u"), validate=False)
 register_discipline(SpinLock("mutex-read-u", scope="read-u", kind="mutex"), validate=False)
 register_discipline(WideCounter(), validate=False)
+
+
+def scheme_for(name: str) -> Scheme:
+    """The scheme ``name`` names: a catalogue entry, or a C file (``*.c``) read with
+    :func:`model.cfront.load_scheme` and registered under its path (``KeyError`` for an
+    unknown name; ``model.cfront.CError`` or ``OSError`` for a bad file)."""
+    load_catalogue()
+    if name in SCHEMES:
+        return SCHEMES[name]
+    if name.endswith(".c"):
+        from model.cfront import load_scheme
+
+        s = load_scheme(name)
+        SCHEMES[name] = s
+        return s
+    raise KeyError(name)
 
 
 def load_catalogue() -> None:

@@ -173,7 +173,8 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
         role = "overlay-syncer" if ov is not None else "upper-syncer"
         doc = (f"opens {f.name} on {f.layer} and calls syncfs on it {calls} time(s)"
                if opener else f"calls syncfs on {f.name} ({f.layer}) {calls} time(s)")
-        actors.append(b.build(role, doc))
+        actors.append(scheme.finish_actor(b.build(role, doc)) if ov is not None
+                      else b.build(role, doc))
         locals_.extend(b.locals.values())
 
     n_files = 0
