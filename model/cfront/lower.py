@@ -200,6 +200,10 @@ class _Fn:
                 return Val("int", E.const(self.wait))
             if n == "ERRSEQ_SEEN":
                 return Val("int", E.const(self.L.seen))
+            if n == "ERRSEQ_SHIFT":  # ilog2(MAX_ERRNO + 1): the errno bits
+                return Val("int", E.const(12))
+            if n == "MAX_ERRNO":
+                return Val("int", E.const(4095))
             if n in ERRNO_NUMBERS:
                 return Val("int", E.const(ERRNO_NUMBERS[n]), ptr="errno")
             if n in self.cs.locals_declared:
@@ -441,6 +445,18 @@ class _Fn:
                         assigns=assigns, goto=goto)
         self.region_u(loc, emit)
 
+    def store(self, target: str, val: Val, v: Expr, reads: list[str], rhs: Node) -> None:
+        """A store to shared memory (``WRITE_ONCE``, or a plain assignment): one step; a
+        value that reads shared memory (``WRITE_ONCE(O, READ_ONCE(U))``) reads it first,
+        in a step of its own, into a temporary."""
+        if reads:
+            self.tmp += 1
+            t = self.materialize(f"_t{self.tmp}", val.kind)
+            self.step_with_reads(rhs, reads, {t.name: v}, t.name)
+            v = t
+        self.flush()
+        kernel.write_once(self.b, target, v, " ".join(self.text(rhs).split()))
+
     def assign(self, node: Node, lhs: Node, rhs: Node) -> None:
         lhs = self.strip(lhs)
         if lhs.type == "identifier" and self.text(lhs) in self.env.ptrs:
@@ -472,12 +488,7 @@ class _Fn:
             if shared == self.ov.U:
                 raise self.err(node, "the scheme writes upper_sb->s_wb_err directly: only "
                                      "errseq_* calls may change the upper superblock's word")
-            if reads:
-                raise self.err(rhs, "a store whose value reads shared memory in the same "
-                                    "statement: read into a local first")
-            what = " ".join(self.text(rhs).split())
-            self.flush()
-            kernel.write_once(self.b, shared, e, what)
+            self.store(shared, v, e, reads, rhs)
             return
         assert local is not None
         if not reads:
@@ -513,15 +524,7 @@ class _Fn:
                                      "errseq_* calls may change the upper superblock's word")
             reads: list[str] = []
             val = self.expr(args[1], reads=reads)
-            v = self.scalar(val, args[1])
-            if reads:
-                # WRITE_ONCE(O, READ_ONCE(U)): the read is a step of its own, into a temporary
-                self.tmp += 1
-                t = self.materialize(f"_t{self.tmp}", val.kind)
-                self.step_with_reads(args[1], reads, {t.name: v}, t.name)
-                v = t
-            self.flush()
-            kernel.write_once(b, target, v, " ".join(self.text(args[1]).split()))
+            self.store(target, val, self.scalar(val, args[1]), reads, args[1])
             return None
         if fn == "errseq_set":
             self.nargs(node, args, 2)
@@ -663,8 +666,10 @@ class _Fn:
             if is_ptr:
                 if init is not None:
                     self.env.ptrs[name] = self.ptr_of(init)
+                elif tyname == "struct ovl_fs":
+                    self.env.ptrs[name] = "ofs"  # there is one ovl_fs: the overlay's
                 else:
-                    self.env.ptrs[name] = "?"
+                    self.env.ptrs.setdefault(name, "?")
                 continue
             self.cs.locals_declared.add(name)
             self.cs.local_kinds.setdefault(name, "word" if tyname == "errseq_t" else "int")
