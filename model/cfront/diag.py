@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-class CError(ValueError):
+class CError(Exception):
     """A C scheme file the model cannot take: a syntax error, or a construct outside the
     supported subset (README, "Schemes in C").  The message is located like a compiler's:
     the first line is ``path:line:col: error: what``, then the source line and a caret."""

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -430,7 +431,7 @@ class _Fn:
             self.wrapped.add(id(st))
             inner = st.text
             st.text = (lambda v, inner=inner, code=code, where=where:
-                       f"{code}  [{where}]  {inner(v)}")
+                       f"{code}  [{where}]: {inner(v)}")
             st.name = f"{where}: {st.name}"
 
     def step_with_reads(self, node: Node, reads: list[str], assigns: dict[str, Expr],
@@ -455,7 +456,10 @@ class _Fn:
             self.step_with_reads(rhs, reads, {t.name: v}, t.name)
             v = t
         self.flush()
-        kernel.write_once(self.b, target, v, " ".join(self.text(rhs).split()))
+        word = self.cs.is_word(target, self.ov)
+        self.b.step(f"WRITE_ONCE({target})",
+                    lambda st: f"{target} := {st.post_word(target) if word else st.post[target]}",
+                    assigns={target: v})
 
     def assign(self, node: Node, lhs: Node, rhs: Node) -> None:
         lhs = self.strip(lhs)
@@ -533,9 +537,9 @@ class _Fn:
                 raise self.err(node, "the value errseq_set returns is not modelled")
             v = self.expr(args[1])
             if v.kind != "err":
-                if v.static is None or v.static <= 0:
-                    raise self.err(args[1], "errseq_set needs a negative errno (-EIO) or an "
-                                            "error value")
+                raise self.err(args[1], "errseq_set needs a negative errno (-EIO) or an error "
+                                        "value: with anything else the kernel WARNs and sets "
+                                        "nothing")
             self.flush()
             kernel.errseq_set(b, L, word, self.scalar(v, args[1]))
             return None
@@ -918,10 +922,22 @@ class CScheme(Scheme):
 
     def _probe(self) -> None:
         """Lower once into a throwaway world so that bad statements fail at load time."""
+        from model.validate import VariantError, validate_scheme
         from model.variants import DISCIPLINES
-        from model.world import WorldParams, build_world
 
-        build_world(self, DISCIPLINES["none"], WorldParams(syncers=2, syncs=1))
+        try:
+            validate_scheme(self, [DISCIPLINES["none"], DISCIPLINES["spinlock"]])
+        except VariantError as e:
+            # registration's checks, located at the C line the offending step came from
+            msg = str(e).split(": ", 1)[-1]
+            m = re.search(re.escape(self.base) + r":(\d+)", msg)
+            row = int(m.group(1)) - 1 if m else (self.sync_fs_fn.start_point[0]  # type: ignore[union-attr]
+                                                 if self.sync_fs_fn else 0)
+            lines = self.source.decode("utf-8", "replace").splitlines()
+            text = lines[row] if row < len(lines) else ""
+            col = len(text) - len(text.lstrip())
+            msg = re.sub(r"; fix: .*", "", msg)
+            raise CError(self.path, self.source, row, col, msg) from None
 
     # ---- Scheme hooks --------------------------------------------------------------------
     def mount(self, ov: OverlayCtx, b: ProgramBuilder) -> None:
@@ -1128,7 +1144,14 @@ def load_scheme(path: str, mount_options: frozenset[str] = frozenset()) -> CSche
     if key not in _CACHE:
         with open(path, "rb") as f:
             src = f.read()
-        _CACHE[key] = CScheme(path, src, mount_options=mount_options)
+        try:
+            _CACHE[key] = CScheme(path, src, mount_options=mount_options)
+        except CError:
+            raise
+        except (ValueError, KeyError, AttributeError, TypeError, AssertionError) as e:
+            # a construct the lowering does not handle: located at the file, never a traceback
+            raise CError(path, src, 0, 0, f"this file uses C the model cannot lower yet "
+                                          f"({type(e).__name__}: {e}); please report it") from e
     return _CACHE[key]
 
 
