@@ -61,12 +61,15 @@ def pick_scheme(name: str) -> str:
     from model.variants import SCHEMES, load_catalogue, scheme_for
 
     load_catalogue()
-    if is_c_path(name) and name not in SCHEMES:
+    if (is_c_path(name) or name.startswith("c:")) and name not in SCHEMES:
         try:
             scheme_for(name)
         except OSError as e:
             raise InputError(f"cannot read scheme file {name!r}: {e.strerror}") from None
-        return name
+        except KeyError:
+            pass  # an unknown c:NAME: said below
+        else:
+            return name
     return pick("scheme", name, list(SCHEMES))
 
 

@@ -65,6 +65,7 @@ class CallCtx:
     flock: bool  # VFS advances f_sb_err under f_lock (J. Layton, 2020-12-03)
     cursor_shared: bool  # another thread holds the same open file
     declare: Callable[[str, str, bool], None]  # declare a shared variable (name, doc, errseq)
+    sync_fs_returned: bool = True  # v5.17+: syncfs gets ->sync_fs's error (--sync-fs-errors)
 
     @property
     def L(self) -> ErrseqLayout:
@@ -296,6 +297,18 @@ def scheme_for(name: str) -> Scheme:
         from model.cfront import load_scheme
 
         s = load_scheme(name)
+        SCHEMES[name] = s
+        return s
+    if name.startswith("c:"):
+        import os
+
+        from model.cfront import load_scheme
+        from model.schemes import C_CATALOGUE
+
+        file, options, by_design = C_CATALOGUE[name[2:]]
+        path = os.path.join(os.path.dirname(__file__), "schemes", file)
+        s = load_scheme(path, frozenset(options))
+        s.name, s.by_design = name, by_design  # type: ignore[misc]
         SCHEMES[name] = s
         return s
     raise KeyError(name)

@@ -162,7 +162,7 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
                                          f.name, f.layer)
             else:
                 call = CallCtx(ov, f, b, ret, sret, discipline, p.flock, len(f.holders) > 1,
-                               shared.declare)
+                               shared.declare, p.sync_fs_errors == "returned")
                 scheme.sync_fs(call)
                 scheme.check(call)
             b.here(end)

@@ -110,6 +110,8 @@ class _Fn:
         self.in_body = False
         self.returns: list[_Env] = []
         self.tmp = 0
+        self.ret_dest: str | None = None  # an inlined helper's result: the caller's local
+        self.inlining: set[str] = set()
 
     # ---- diagnostics ----------------------------------------------------------------------
     def err(self, node: Node, msg: str) -> CError:
@@ -284,6 +286,18 @@ class _Fn:
             f = E.land if op == "&&" else E.lor
             return Val("int", f(E.ne(x, ZERO), E.ne(y, ZERO)))
         if op in ("==", "!=", "<", "<=", ">", ">="):
+            if "sint" in (a.kind, b.kind):
+                other = b if a.kind == "sint" else a
+                z = x if a.kind == "sint" else y
+                if other.static != 0 or op not in ("==", "!=", "<", "<=", ">", ">="):
+                    raise self.err(node, f"'{op}' of a signed result with a value that is not 0")
+                if a.kind != "sint":  # 0 OP z: flip
+                    op = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}.get(op, op)
+                neg = E.ne(E.band(z, E.const(1)), ZERO)
+                zero = E.eq(z, ZERO)
+                table = {"==": zero, "!=": E.lnot(zero), "<": neg, ">=": E.lnot(neg),
+                         ">": E.land(E.lnot(neg), E.lnot(zero)), "<=": E.lor(neg, zero)}
+                return Val("int", table[op])
             if "err" in (a.kind, b.kind):
                 # an error value -m is held as m: compare signs, or two error values for ==
                 other = b if a.kind == "err" else a
@@ -303,7 +317,7 @@ class _Fn:
             if f is not None:
                 return Val("int", f(x, y))
             return Val("int", E.lt(y, x) if op == ">" else E.le(y, x))
-        if "err" in (a.kind, b.kind):
+        if "err" in (a.kind, b.kind) or "sint" in (a.kind, b.kind):
             raise self.err(node, f"'{op}' on an error value is not supported")
         kind = "word" if "word" in (a.kind, b.kind) else "int"
         if op == "&":
@@ -393,6 +407,16 @@ class _Fn:
             self.b.on_next_step(assigns=dict(self.env.pending))
             self.env.pending = {}
 
+    def fold_pending(self) -> None:
+        """Hand the pending local assignments to the steps that reach this point (a return,
+        the end of one arm of an if), on the paths that reach it."""
+        if self.env.pending:
+            if self.b.next_pc == 0:  # nothing reaches it but the start: the first step does it
+                self.flush()
+                return
+            self.b.fold({k: self.after(v) for k, v in self.env.pending.items()})
+            self.env.pending = {}
+
     def assign_local(self, name: str, v: Val) -> None:
         self.env.vals[name] = v
         self.env.pending.pop(name, None)
@@ -474,8 +498,49 @@ class _Fn:
             return
         self.assign_to(node, None, self.loc(lhs), rhs)
 
+    def inline_stmt(self, node: Node, local: str | None) -> None:
+        """A call of a helper defined in the file, inlined: its statements lowered in place,
+        each ``return v;`` setting the caller's ``local`` (a signed int) on its path."""
+        fn, args = self.fname(node), self.args(node)
+        params, body = self.cs.helpers[fn]
+        if len(params) != len(args):
+            raise self.err(node, f"'{fn}' takes {len(params)} argument(s), not {len(args)}")
+        if fn in self.inlining:
+            raise self.err(node, f"'{fn}' calls itself: recursion is not supported")
+        inner = _Env(dict(self.env.ptrs), {}, self.env.pending)
+        for p, a in zip(params, args):
+            v = self.expr(a)
+            if v.kind == "ptr":
+                inner.ptrs[p] = v.ptr  # type: ignore[assignment]
+            else:
+                inner.vals[p] = v
+        dest = self.materialize(local, "sint").name if local is not None else None
+        saved = (self.env, self.ret_label, self.ret_dest, self.returns)
+        end = self.b.label(f"{fn}.return")
+        self.env, self.ret_label, self.ret_dest, self.returns = inner, end, dest, []
+        self.inlining.add(fn)
+        try:
+            self.block(body)
+            if not self.env.dead and dest is not None:
+                raise self.err(body, f"helper '{fn}' can end without a return")
+            self.b.here(end)
+            envs = self.returns + ([self.env] if not self.env.dead else [])
+        finally:
+            self.inlining.discard(fn)
+            caller, self.ret_label, self.ret_dest, self.returns = saved
+        merged = _merge_returns(self, envs)
+        caller.pending = merged.pending
+        self.env = caller
+        if dest is not None and local is not None:
+            self.env.vals[local] = Val("sint", Var(dest))
+
     def assign_to(self, node: Node, local: str | None, shared: str | None, rhs: Node) -> None:
         rhs = self.strip(rhs)
+        if (rhs.type == "call_expression" and local is not None
+                and self.fname(rhs) in self.cs.helpers and not _one_return(
+                    self.cs.helpers[self.fname(rhs)][1])):
+            self.inline_stmt(rhs, local)
+            return
         if rhs.type == "call_expression" and self.fname(rhs) in _SHARED_CALLS - {
                 "READ_ONCE", "smp_load_acquire"}:
             self.effect_call(rhs, local, shared)
@@ -536,6 +601,8 @@ class _Fn:
             if local is not None or as_cond:
                 raise self.err(node, "the value errseq_set returns is not modelled")
             v = self.expr(args[1])
+            if v.kind == "sint":
+                v = Val("err", errno_of(v, self.scalar(v, args[1])))
             if v.kind != "err":
                 raise self.err(args[1], "errseq_set needs a negative errno (-EIO) or an error "
                                         "value: with anything else the kernel WARNs and sets "
@@ -626,6 +693,13 @@ class _Fn:
             return
         elif t == "return_statement":
             self.return_stmt(node)
+        elif t == "goto_statement" and self.call is None and self.ret_label is not None:
+            # ovl_fill_super's error exits (goto out_err): the mount is refused there
+            self.cs.note(node, "goto in ovl_fill_super: a failed mount, which ends the "
+                               "mount code")
+            self.env.pending = {}
+            self.returns.append(self.env.copy())
+            self.env.dead, self.env.jump = True, self.ret_label
         elif t == "goto_statement":
             raise self.err(node, "goto is not supported yet")
         elif t in ("for_statement", "while_statement", "do_statement"):
@@ -639,6 +713,13 @@ class _Fn:
 
     def call_stmt(self, e: Node) -> None:
         fn = self.fname(e)
+        if fn in ("pr_err", "pr_warn", "pr_info", "pr_debug", "pr_notice", "WARN_ON",
+                  "WARN_ON_ONCE"):
+            self.cs.note(e, f"{fn}() is a no-op in the model")
+            return
+        if fn in self.cs.helpers and not _one_return(self.cs.helpers[fn][1]):
+            self.inline_stmt(e, None)
+            return
         if fn in ("down_read", "up_read", "might_sleep"):
             self.cs.note(e, f"{fn}() is a no-op in the model (readers of s_umount do not "
                             "exclude each other)")
@@ -719,6 +800,8 @@ class _Fn:
             self.b.branch(E.lnot(self.after(c)), else_l)
         before = self.env.copy()
         self.stmt(cons)  # type: ignore[arg-type]
+        if not self.env.dead and self.env.pending != before.pending:
+            self.fold_pending()
         then_env = self.env
         if alt is not None and not then_env.dead:
             self.b.branch(TRUE, end_l)
@@ -729,6 +812,9 @@ class _Fn:
         self.env = before.copy()
         if alt is not None:
             self.stmt(alt)
+            if not self.env.dead and (self.env.pending != before.pending
+                                      or then_env.pending != before.pending):
+                self.fold_pending()
             if self.env.dead and self.env.jump is not None and not then_env.dead:
                 self.b.branch(TRUE, self.env.jump)
                 self.env.jump = None
@@ -775,23 +861,44 @@ class _Fn:
             else:
                 v = self.expr(rn)
             if v.kind == "ptr":
-                raise self.err(rn, "returning a pointer")
-            e = self.scalar(v, rn)
-            if v.kind != "err" and v.static not in (0, None):
-                if v.static is not None and v.static > 0:
-                    e = ZERO  # a positive return is not an error (ovl_sync_status's 1)
-            if self.call is not None and (v.kind == "err" or v.static != 0):
-                if v.kind != "err" and v.static is None:
-                    raise self.err(rn, "->sync_fs must return 0 or a negative errno")
-                self.env.pending[self.call.sret.name] = e
+                v = Val("int", self.scalar(v, rn))
+            if self.ret_dest is not None:  # an inlined helper: its caller's local gets it
+                self.env.pending[self.ret_dest] = to_sint(v, self.scalar(v, rn))
+            elif self.call is not None and not (v.kind == "int" and v.static is not None
+                                                 and v.static >= 0):
+                self.env.pending[self.call.sret.name] = errno_of(v, self.scalar(v, rn))
         if self.ret_label is None:
             raise self.err(node, "return here is not supported")
+        if self.ret_dest is None:
+            # the function's locals die here: only ->sync_fs's result goes on
+            sret = self.call.sret.name if self.call is not None else None
+            self.env.pending = {k: v for k, v in self.env.pending.items() if k == sret}
+        self.fold_pending()
         self.returns.append(self.env.copy())
         self.env.dead = True
         self.env.jump = self.ret_label
 
 
 FALSE_ = Const(0)
+
+
+def to_sint(v: Val, e: Expr) -> Expr:
+    """A value as a signed int, held zigzag: v >= 0 as 2v, -m as 2m - 1 (a helper that
+    returns 1, 0 or a negative errno, like ovl_sync_status)."""
+    if v.kind == "sint":
+        return e
+    if v.kind == "err":
+        return E.ite(E.eq(e, ZERO), ZERO, E.sub(E.add(e, e), E.const(1)))
+    return E.add(e, e)
+
+
+def errno_of(v: Val, e: Expr) -> Expr:
+    """The positive errno a value stands for if it is negative, else 0."""
+    if v.kind == "err":
+        return e
+    if v.kind == "sint":
+        return E.ite(E.ne(E.band(e, E.const(1)), ZERO), E.shr(E.add(e, E.const(1)), 1), ZERO)
+    return ZERO
 
 
 class CScheme(Scheme):
@@ -945,6 +1052,7 @@ class CScheme(Scheme):
             return
         fn = _Fn(self, b, ov, None, 1)
         fn.env.ptrs.update({"sb": "sb", "ofs": "ofs"})
+        fn.ret_label = b.label("ovl_fill_super.end")
         for st in _statements(self.fill_super_fn):
             if _touches_errseq(st):
                 start = b.next_pc
@@ -960,6 +1068,9 @@ class CScheme(Scheme):
                     self.note(st, "declaration ignored")
             else:
                 self.note(st, "statement of ovl_fill_super ignored (no errseq_t in it)")
+            if fn.env.dead:
+                break
+        b.here(fn.ret_label)
         fn.flush()
 
     def sync_fs(self, call: CallCtx) -> None:
@@ -967,10 +1078,11 @@ class CScheme(Scheme):
         after = b.label("sync_filesystem.end")
         for wait in (0, 1):
             end = b.label(f"sync_fs{wait}.end")
+            start = b.next_pc
             self._one_call(call, wait, end)
-            if wait == 0 and call.sret is not None:
-                # v5.17+: a nonzero ->sync_fs(sb, 0) ends sync_filesystem()
-                pass
+            if wait == 0 and call.sync_fs_returned and b.next_pc != start:
+                # v5.17+ fs/sync.c: "ret = sb->s_op->sync_fs(sb, 0); if (ret) return ret;"
+                b.branch(E.ne(After(call.sret.name), ZERO), after)  # type: ignore[arg-type]
         b.here(after)
 
     def _one_call(self, call: CallCtx, wait: int, end: Label) -> None:
@@ -1034,6 +1146,11 @@ def _merge_returns(fn: _Fn, envs: list[_Env]) -> _Env:
                                   "not supported yet")
     out.dead = False
     return out
+
+
+def _one_return(body: Node) -> bool:
+    stmts = [c for c in body.named_children if c.type != "comment"]
+    return len(stmts) == 1 and stmts[0].type == "return_statement"
 
 
 def _first_error(n: Node) -> Node:
