@@ -46,7 +46,8 @@ PRIMITIVES = (
     "READ_ONCE", "WRITE_ONCE", "smp_load_acquire", "smp_store_release", "errseq_set",
     "errseq_sample", "errseq_check", "errseq_check_and_advance", "errseq_counter",
     "spin_lock", "spin_unlock", "mutex_lock", "mutex_unlock", "down_read", "up_read",
-    "sync_filesystem", "ovl_upper_mnt", "ovl_should_sync",
+    "sync_filesystem", "ovl_upper_mnt", "ovl_should_sync", "spin_lock_init", "mutex_init",
+    "pr_err", "pr_warn", "WARN_ON",
 )
 #: functions of overlayfs the model has no use for: skipped with a note
 SKIPPED = ("ovl_fsync", "ovl_statfs", "ovl_put_super", "ovl_show_options", "ovl_remount",
@@ -139,6 +140,15 @@ class _Fn:
                 opt = f.removeprefix("ovl_")
                 return Val("int", E.const(1 if opt in self.cs.mount_options else 0))
         p = self.ptr_of(arg)
+        if p == "file" and f == "f_sb_err":
+            if self.call is None:
+                raise self.err(node, "file->f_sb_err outside a syncfs path")
+            return Val("addr", loc=self.call.file.cursor)
+        nxt = {("file", "f_path"): "f_path", ("f_path", "dentry"): "dentry",
+               ("dentry", "d_sb"): "sb", ("file", "f_inode"): "inode",
+               ("inode", "i_sb"): "sb"}.get((p, f))
+        if nxt is not None:
+            return Val("ptr", ptr=nxt)
         if p in ("sb", "upper_sb") and f == "s_wb_err":
             return Val("addr", loc=self.ov.O if p == "sb" else self.ov.U)
         if p == "sb" and f == "s_fs_info":
@@ -249,6 +259,12 @@ class _Fn:
             c = self.cond(node.child_by_field_name("condition"), reads)  # type: ignore[arg-type]
             a = self.expr(node.child_by_field_name("consequence"), pure, reads)  # type: ignore[arg-type]
             b2 = self.expr(node.child_by_field_name("alternative"), pure, reads)  # type: ignore[arg-type]
+            if isinstance(c, Const):
+                return a if c.value else b2
+            if a.kind != b2.kind and {a.kind, b2.kind} <= {"int", "err", "sint"}:
+                x = to_sint(a, self.scalar(a, node))
+                y = to_sint(b2, self.scalar(b2, node))
+                return Val("sint", E.ite(c, x, y))
             if a.kind != b2.kind:
                 raise self.err(node, "the arms of '?:' have different kinds of value")
             return Val(a.kind, E.ite(c, self.scalar(a, node), self.scalar(b2, node)))
@@ -627,7 +643,15 @@ class _Fn:
         if fn == "errseq_check":
             self.nargs(node, args, 2)
             word = self.loc(args[0])
-            since = self.expr(args[1], reads=[])
+            sreads: list[str] = []
+            since = self.expr(args[1], reads=sreads)
+            if sreads and not self.cs.stable_field(sreads[0], self.ov):
+                # errseq_check(eseq, since) takes since by value: loaded before eseq is read
+                self.tmp += 1
+                t = self.materialize(f"_s{self.tmp}", "word")
+                self.step_with_reads(args[1], sreads, {t.name: self.scalar(since, args[1])},
+                                     t.name)
+                since = Val("word", t)
             d = dst("err")
             self.flush()
             self.region_u(word, lambda: kernel.errseq_check(
@@ -641,8 +665,14 @@ class _Fn:
                 self.tmp += 1
                 d = self.materialize(f"_r{self.tmp}", "err")
             self.flush()
-            self.region_u(word, lambda: kernel.check_and_advance(
-                b, L, word, cur, d, ov.fields_shared, None, "U"))
+            if self.call is not None and cur == self.call.file.cursor:
+                f = self.call.file
+                self.region_u(word, lambda: kernel.check_and_advance(
+                    b, L, word, cur, d, self.call.cursor_shared, f.name, f.layer))  # type: ignore[union-attr]
+            else:
+                shared = ov.fields_shared if cur.startswith(ov.ofs + ".") else True
+                self.region_u(word, lambda: kernel.check_and_advance(
+                    b, L, word, cur, d, shared, None, "U"))
             return d
         if fn in ("spin_lock", "spin_unlock", "mutex_lock", "mutex_unlock"):
             self.nargs(node, args, 1)
@@ -663,11 +693,11 @@ class _Fn:
         if t == "comment":
             return
         if self.env.dead:
-            if t == "labeled_statement":
-                pass
-            else:
-                return
+            return
         start = self.b.next_pc
+        if self.call is None and t == "expression_statement" and not _touches_errseq(node):
+            self.cs.note(node, "statement of ovl_fill_super ignored (no errseq_t in it)")
+            return
         if t == "compound_statement":
             self.block(node)
             return
@@ -706,7 +736,11 @@ class _Fn:
             raise self.err(node, f"loop ('{t.split('_')[0]}') is not supported: the model "
                                  "needs a bound it can see (unroll it)")
         elif t == "labeled_statement":
-            raise self.err(node, "labels are not supported yet")
+            # a label no goto can reach (goto is refused): its statement, as written
+            inner = [c for c in node.named_children if c.type != "statement_identifier"]
+            for c in inner:
+                self.stmt(c)
+            return
         else:
             raise self.err(node, f"{t.replace('_', ' ')} is not in the supported subset")
         self.label_steps(start, node)
@@ -719,6 +753,9 @@ class _Fn:
             return
         if fn in self.cs.helpers and not _one_return(self.cs.helpers[fn][1]):
             self.inline_stmt(e, None)
+            return
+        if fn in ("spin_lock_init", "mutex_init"):
+            self.cs.note(e, f"{fn}(): the lock starts released")
             return
         if fn in ("down_read", "up_read", "might_sleep"):
             self.cs.note(e, f"{fn}() is a no-op in the model (readers of s_umount do not "
@@ -864,15 +901,18 @@ class _Fn:
                 v = Val("int", self.scalar(v, rn))
             if self.ret_dest is not None:  # an inlined helper: its caller's local gets it
                 self.env.pending[self.ret_dest] = to_sint(v, self.scalar(v, rn))
+            elif self.call is not None and self.cs.syncfs_fn is not None:
+                # f_op->syncfs: its result is the syscall's (the VFS returns it as is)
+                self.env.pending[self.call.ret.name] = errno_of(v, self.scalar(v, rn))
             elif self.call is not None and not (v.kind == "int" and v.static is not None
                                                  and v.static >= 0):
                 self.env.pending[self.call.sret.name] = errno_of(v, self.scalar(v, rn))
         if self.ret_label is None:
             raise self.err(node, "return here is not supported")
         if self.ret_dest is None:
-            # the function's locals die here: only ->sync_fs's result goes on
-            sret = self.call.sret.name if self.call is not None else None
-            self.env.pending = {k: v for k, v in self.env.pending.items() if k == sret}
+            # the function's locals die here: only its result goes on
+            keep = {self.call.sret.name, self.call.ret.name} if self.call is not None else set()
+            self.env.pending = {k: v for k, v in self.env.pending.items() if k in keep}
         self.fold_pending()
         self.returns.append(self.env.copy())
         self.env.dead = True
@@ -906,7 +946,7 @@ class CScheme(Scheme):
 
     max_call_steps: ClassVar[int] = 64
 
-    def __init__(self, path: str, source: bytes, name: str | None = None,
+    def __init__(self, path: str, source: bytes, name: str | None = None,  # noqa: C901
                  mount_options: frozenset[str] = frozenset()):
         self.path = path
         self.base = os.path.basename(path)
@@ -921,6 +961,7 @@ class CScheme(Scheme):
         self.locks_used: set[str] = set()
         self.c_locals: set[str] = set()
         self.sync_fs_fn: Node | None = None
+        self.syncfs_fn: Node | None = None  # f_op->syncfs (V. Goyal v2): replaces the VFS path
         self.fill_super_fn: Node | None = None
         self.summary = f"C scheme {self.base}"  # type: ignore[misc]
         self.provenance = f"{path}"  # type: ignore[misc]
@@ -958,9 +999,10 @@ class CScheme(Scheme):
             raise self.error(bad, what)
         for item in root.named_children:
             self._top(item)
-        if self.sync_fs_fn is None:
+        if self.sync_fs_fn is None and self.syncfs_fn is None:
             raise CError(self.path, self.source, 0, 0,
-                         "no 'ovl_sync_fs(struct super_block *sb, int wait)' in this file")
+                         "no 'ovl_sync_fs(struct super_block *sb, int wait)' (nor an "
+                         "f_op->syncfs 'ovl_syncfs(struct file *file)') in this file")
 
     def _top(self, item: Node) -> None:
         t = item.type
@@ -989,6 +1031,11 @@ class CScheme(Scheme):
                     raise self.error(plist or item, "ovl_sync_fs's parameters must be "
                                                     "'(struct super_block *sb, int wait)'")
                 self.sync_fs_fn = body
+            elif name == "ovl_syncfs":
+                if params[:1] != ["file"]:
+                    raise self.error(plist or item, "ovl_syncfs's parameter must be "
+                                                    "'(struct file *file)'")
+                self.syncfs_fn = body
             elif name == "ovl_fill_super":
                 self.fill_super_fn = body
             elif name in SKIPPED:
@@ -1073,8 +1120,28 @@ class CScheme(Scheme):
         b.here(fn.ret_label)
         fn.flush()
 
+    def stable_field(self, loc: str, ov: OverlayCtx) -> bool:
+        """Whether ``loc`` is an ofs field the syncfs path never stores (its value is the
+        mount's, so a read of it folds into the step that uses it, as the Python schemes'
+        ``ofs->errseq`` does)."""
+        if not loc.startswith(ov.ofs + "."):
+            return False
+        f = loc.split(".", 1)[1]
+        code = b"".join(fn.text for fn in (self.sync_fs_fn, self.syncfs_fn) if fn is not None)
+        text = code.decode()
+        return not re.search(r"&\s*ofs->" + f + r"\b|ofs->" + f + r"\s*=[^=]", text)
+
+    def check(self, call: CallCtx) -> None:
+        if self.syncfs_fn is None:
+            call.vfs_check(call.ov.O)
+        # else: f_op->syncfs does its own check (V. Goyal v2's VFS patch calls it instead)
+
     def sync_fs(self, call: CallCtx) -> None:
         b = call.b
+        if self.syncfs_fn is not None:
+            end = b.label("syncfs.fop.end")
+            self._one_call(call, 1, end, self.syncfs_fn, {"file": "file"})
+            return
         after = b.label("sync_filesystem.end")
         for wait in (0, 1):
             end = b.label(f"sync_fs{wait}.end")
@@ -1085,14 +1152,16 @@ class CScheme(Scheme):
                 b.branch(E.ne(After(call.sret.name), ZERO), after)  # type: ignore[arg-type]
         b.here(after)
 
-    def _one_call(self, call: CallCtx, wait: int, end: Label) -> None:
+    def _one_call(self, call: CallCtx, wait: int, end: Label, body_fn: Node | None = None,
+                  ptrs: dict[str, str] | None = None) -> None:
         b = call.b
-        assert self.sync_fs_fn is not None
+        body_fn = body_fn or self.sync_fs_fn
+        assert body_fn is not None
         fn = _Fn(self, b, call.ov, call, wait)
-        fn.env.ptrs.update({"sb": "sb"})
+        fn.env.ptrs.update(ptrs or {"sb": "sb"})
         fn.ret_label = end
         fn.body_from = None  # type: ignore[attr-defined]
-        stmts = [s for s in self.sync_fs_fn.named_children if s.type != "comment"]
+        stmts = [s for s in body_fn.named_children if s.type != "comment"]
         split = None
         for i, s in enumerate(stmts):
             if _calls(s, "sync_filesystem"):

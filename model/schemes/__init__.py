@@ -29,5 +29,6 @@ C_CATALOGUE: dict[str, tuple[str, tuple[str, ...], frozenset[str]]] = {
     "copy-counter": ("copy_counter.c", (), frozenset()),
     "cursor": ("cursor.c", (), frozenset()),
     "volatile": ("volatile.c", ("volatile",), frozenset({"double"})),
+    "goyal-v2": ("goyal_v2.c", (), frozenset()),
 }
 
