@@ -1162,16 +1162,17 @@ class CScheme(Scheme):
         fn.ret_label = end
         fn.body_from = None  # type: ignore[attr-defined]
         stmts = [s for s in body_fn.named_children if s.type != "comment"]
-        split = None
-        for i, s in enumerate(stmts):
-            if _calls(s, "sync_filesystem"):
-                split = i + 1
-        if split is None:
-            split = next((i for i, s in enumerate(stmts) if _touches_shared(s)), len(stmts))
+        # the body region: from the first statement that touches shared memory (through
+        # the helpers it calls), but not before sync_filesystem(upper_sb) if that comes first
+        touches = [_touches_shared(s, self.helpers) for s in stmts]
+        first = next((i for i, t in enumerate(touches) if t), len(stmts))
+        sync = next((i + 1 for i, s in enumerate(stmts) if _calls(s, "sync_filesystem")),
+                    None)
+        split = first if sync is None or first < sync else sync
         head, tail = stmts[:split], stmts[split:]
         for s in head:
             fn.stmt(s)
-        if any(_touches_shared(s) for s in tail) and not fn.env.dead:
+        if any(touches[split:]) and not fn.env.dead:
             body_end = b.label("body.end")
 
             def body() -> None:
@@ -1262,11 +1263,16 @@ def _touches_errseq(n: Node) -> bool:
     return "s_wb_err" in text or "errseq" in text
 
 
-def _touches_shared(n: Node) -> bool:
+def _touches_shared(n: Node, helpers: dict | None = None, seen: frozenset = frozenset()
+                    ) -> bool:
     for x in _walk(n):
         if x.type == "call_expression":
             f = x.child_by_field_name("function")
-            if f is not None and f.text.decode() in _SHARED_CALLS:
+            name = f.text.decode() if f is not None else ""
+            if name in _SHARED_CALLS:
+                return True
+            if helpers and name in helpers and name not in seen and _touches_shared(
+                    helpers[name][1], helpers, seen | {name}):
                 return True
         if x.type == "field_expression":
             fld = x.child_by_field_name("field")
