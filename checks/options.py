@@ -61,7 +61,7 @@ def pick_scheme(name: str) -> str:
     from model.variants import SCHEMES, load_catalogue, scheme_for
 
     load_catalogue()
-    if (is_c_path(name) or name.startswith("c:")) and name not in SCHEMES:
+    if is_c_path(name) or name.startswith("c:"):
         try:
             scheme_for(name)
         except OSError as e:

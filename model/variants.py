@@ -243,6 +243,8 @@ class WideCounter(Discipline):
 
 SCHEMES: dict[str, Scheme] = {}
 DISCIPLINES: dict[str, Discipline] = {}
+#: C schemes read so far (by path or ``c:NAME``): not the catalogue, which SCHEMES is
+LOADED: dict[str, Scheme] = {}
 
 
 def register_scheme(cls: type[Scheme]) -> type[Scheme]:
@@ -293,11 +295,13 @@ def scheme_for(name: str) -> Scheme:
     load_catalogue()
     if name in SCHEMES:
         return SCHEMES[name]
+    if name in LOADED:
+        return LOADED[name]
     if name.endswith(".c"):
         from model.cfront import load_scheme
 
         s = load_scheme(name)
-        SCHEMES[name] = s
+        LOADED[name] = s
         return s
     if name.startswith("c:"):
         import os
@@ -309,7 +313,7 @@ def scheme_for(name: str) -> Scheme:
         path = os.path.join(os.path.dirname(__file__), "schemes", file)
         s = load_scheme(path, frozenset(options))
         s.name, s.by_design = name, by_design  # type: ignore[misc]
-        SCHEMES[name] = s
+        LOADED[name] = s
         return s
     raise KeyError(name)
 

@@ -1079,19 +1079,31 @@ class CScheme(Scheme):
         from model.validate import VariantError, validate_scheme
         from model.variants import DISCIPLINES
 
-        try:
-            validate_scheme(self, [DISCIPLINES["none"], DISCIPLINES["spinlock"]])
-        except VariantError as e:
-            # registration's checks, located at the C line the offending step came from
-            msg = str(e).split(": ", 1)[-1]
-            m = re.search(re.escape(self.base) + r":(\d+)", msg)
-            row = int(m.group(1)) - 1 if m else (self.sync_fs_fn.start_point[0]  # type: ignore[union-attr]
-                                                 if self.sync_fs_fn else 0)
-            lines = self.source.decode("utf-8", "replace").splitlines()
-            text = lines[row] if row < len(lines) else ""
-            col = len(text) - len(text.lstrip())
-            msg = re.sub(r"; fix: .*", "", msg)
-            raise CError(self.path, self.source, row, col, msg) from None
+        self.incompatible: dict[str, CError] = {}
+        for d in DISCIPLINES.values():
+            try:
+                validate_scheme(self, [d])
+            except VariantError as e:
+                err = self._located(e)
+                if d.name == "none":
+                    raise err from None
+                # the scheme does not compose with d (its own lock inside a cmpxchg restart,
+                # two stores to O): said when a check asks for d
+                self.incompatible[d.name] = CError(
+                    self.path, self.source, err.row, err.col,
+                    f"does not compose with --lock {d.name}: {err.msg}")
+
+    def _located(self, e: Exception) -> CError:
+        """Registration's checks, located at the C line the offending step came from."""
+        msg = str(e).split(": ", 1)[-1]
+        m = re.search(re.escape(self.base) + r":(\d+)", msg)
+        row = int(m.group(1)) - 1 if m else (self.sync_fs_fn.start_point[0]  # type: ignore[union-attr]
+                                             if self.sync_fs_fn else 0)
+        lines = self.source.decode("utf-8", "replace").splitlines()
+        text = lines[row] if row < len(lines) else ""
+        col = len(text) - len(text.lstrip())
+        msg = re.sub(r"; fix: .*", "", msg)
+        return CError(self.path, self.source, row, col, msg)
 
     # ---- Scheme hooks --------------------------------------------------------------------
     def mount(self, ov: OverlayCtx, b: ProgramBuilder) -> None:
@@ -1138,6 +1150,9 @@ class CScheme(Scheme):
 
     def sync_fs(self, call: CallCtx) -> None:
         b = call.b
+        bad = getattr(self, "incompatible", {}).get(call.discipline.name)
+        if bad is not None:
+            raise bad
         if self.syncfs_fn is not None:
             end = b.label("syncfs.fop.end")
             self._one_call(call, 1, end, self.syncfs_fn, {"file": "file"})
@@ -1170,9 +1185,15 @@ class CScheme(Scheme):
                     None)
         split = first if sync is None or first < sync else sync
         head, tail = stmts[:split], stmts[split:]
+        after: list[Node] = []
+        if self.syncfs_fn is not None:
+            # f_op->syncfs: the file's own check is the VFS's part, outside the body
+            k = next((i for i, s in enumerate(tail) if b"f_sb_err" in (s.text or b"")),
+                     len(tail))
+            tail, after = tail[:k], tail[k:]
         for s in head:
             fn.stmt(s)
-        if any(touches[split:]) and not fn.env.dead:
+        if any(_touches_shared(s, self.helpers) for s in tail) and not fn.env.dead:
             body_end = b.label("body.end")
 
             def body() -> None:
@@ -1189,6 +1210,9 @@ class CScheme(Scheme):
         else:
             for s in tail:
                 fn.stmt(s)
+        fn.ret_label = end
+        for s in after:
+            fn.stmt(s)
         b.here(end)
         envs = fn.returns + ([fn.env] if not fn.env.dead else [])
         fn.env = _merge_returns(fn, envs)
