@@ -71,6 +71,14 @@ def _variant(scheme: str, lock: str) -> tuple[str, str]:
     return pick_scheme(scheme), pick("discipline", lock, list(DISCIPLINES))
 
 
+def _scheme_slash_lock(v: str) -> tuple[str, str]:
+    """``SCHEME/LOCK`` (``LOCK`` defaults to none); SCHEME may be a path with slashes."""
+    head, _, tail = v.rpartition("/")
+    if head and tail in DISCIPLINES:
+        return head, tail
+    return (v, "none") if v.endswith(".c") or not head else (head, tail)
+
+
 def _exit_code(results: Sequence) -> int:
     """1 on a violation outside the contract's by-design exceptions, else 4 on an unknown."""
     if any(r.verdict is Verdict.VIOLATED and not r.by_design for r in results):
@@ -378,7 +386,7 @@ def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[s
     if rows:
         wanted = [pick("row", x, [r.name for r in ladder_rows]) for x in split(rows)]
         ladder_rows = [r for r in ladder_rows if r.name in wanted]
-    chosen_variants = [_variant(*(v.partition("/")[0], v.partition("/")[2] or "none"))
+    chosen_variants = [_variant(*_scheme_slash_lock(v))
                        for v in split(variants)] or list(bench.VARIANTS)
     for path in (json_path, png_path):
         if path:

@@ -9,8 +9,9 @@
 ``field=value`` joined by ``+``; errors are errno names joined by ``.``, switches ``0``/``1``.
 ``SCHEDULE`` is the actor of each atomic step.  A scheme given as a C file is its path with
 ``%`` and ``/`` written ``%25`` and ``%2F`` (``model%2Fschemes%2Fcursor.c/none/seed/...``),
-so the key keeps its six fields and ``replay`` reads the file again.  ``syncfs-mc replay KEY`` rebuilds the world
-from the first five fields and re-runs the schedule through the reference interpreter.
+so the key keeps its six fields and ``replay`` reads the file again.  ``syncfs-mc replay
+KEY`` rebuilds the world from the first five fields and re-runs the schedule through the
+reference interpreter.
 """
 
 from __future__ import annotations

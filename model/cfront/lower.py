@@ -36,7 +36,7 @@ from model import kernel
 from model.cfront.diag import CError
 from model.errseq import ERRNO_NUMBERS
 from model.expr import TRUE, ZERO, Const, E, Expr, Op, Var, variables
-from model.ir import After, Actor, Label, ProgramBuilder, StepView
+from model.ir import Actor, After, Label, ProgramBuilder, StepView
 from model.variants import CallCtx, OverlayCtx, Scheme
 
 _LANG = Language(tsc.language())
@@ -404,7 +404,7 @@ class _Fn:
                                  "its body is one 'return EXPR;'")
         saved = self.env
         inner = _Env(dict(saved.ptrs), dict(saved.vals), saved.pending)
-        for p, a in zip(params, args):
+        for p, a in zip(params, args, strict=True):
             v = self.expr(a, pure, reads)
             if v.kind == "ptr":
                 inner.ptrs[p] = v.ptr  # type: ignore[assignment]
@@ -524,7 +524,7 @@ class _Fn:
         if fn in self.inlining:
             raise self.err(node, f"'{fn}' calls itself: recursion is not supported")
         inner = _Env(dict(self.env.ptrs), {}, self.env.pending)
-        for p, a in zip(params, args):
+        for p, a in zip(params, args, strict=True):
             v = self.expr(a)
             if v.kind == "ptr":
                 inner.ptrs[p] = v.ptr  # type: ignore[assignment]
@@ -654,8 +654,10 @@ class _Fn:
                 since = Val("word", t)
             d = dst("err")
             self.flush()
+            what = d.name.split(".")[-1].removeprefix("c_") if d else "_"
             self.region_u(word, lambda: kernel.errseq_check(
-                b, L, word, self.scalar(since, args[1]), d, d.name.split(".")[-1] if d else "_"))
+                b, L, word, self.scalar(since, args[1]), d,
+                "(result)" if what.startswith("_") else what))
             return d
         if fn == "errseq_check_and_advance":
             self.nargs(node, args, 2)
@@ -994,8 +996,9 @@ class CScheme(Scheme):
         root = tree.root_node
         if root.has_error:
             bad = _first_error(root)
+            near = bad.text.decode()[:30].splitlines()[0] if bad.text else ""
             what = (f"expected '{bad.type}'" if bad.is_missing else
-                    f"syntax error near '{bad.text.decode()[:30].splitlines()[0] if bad.text else ''}'")
+                    f"syntax error near '{near}'")
             raise self.error(bad, what)
         for item in root.named_children:
             self._top(item)
