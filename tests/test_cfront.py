@@ -28,7 +28,7 @@ EXPECTED = json.loads((HERE / "expected_verdicts.json").read_text())
 
 #: C file -> the catalogue scheme whose recorded rows it must give
 PARITY = {"none.c": "none", "copy_naive.c": "copy-naive", "copy_counter.c": "copy-counter",
-          "cursor.c": "cursor"}
+          "cursor.c": "cursor", "upper_cursor.c": "upper-cursor"}
 
 
 def _plain(row: dict) -> dict:

@@ -36,7 +36,7 @@ from model import kernel
 from model.cfront.diag import CError
 from model.errseq import ERRNO_NUMBERS
 from model.expr import TRUE, ZERO, Const, E, Expr, Op, Var, variables
-from model.ir import Actor, After, Label, ProgramBuilder, StepView
+from model.ir import Actor, After, Event, Label, ProgramBuilder, StepView
 from model.variants import CallCtx, OverlayCtx, Scheme
 
 _LANG = Language(tsc.language())
@@ -112,6 +112,8 @@ class _Fn:
         self.returns: list[_Env] = []
         self.tmp = 0
         self.ret_dest: str | None = None  # an inlined helper's result: the caller's local
+        # f_op->syncfs or s_op->errseq_check_advance: the return is the syscall's result
+        self.result_is_syscalls = cs.syncfs_fn is not None
         self.inlining: set[str] = set()
 
     # ---- diagnostics ----------------------------------------------------------------------
@@ -140,6 +142,11 @@ class _Fn:
                 opt = f.removeprefix("ovl_")
                 return Val("int", E.const(1 if opt in self.cs.mount_options else 0))
         p = self.ptr_of(arg)
+        if p == "file" and f == "f_lock":
+            if self.call is None:
+                raise self.err(node, "file->f_lock outside a syncfs path")
+            self.call.declare(self.call.file_lock, "spinlock_t file->f_lock", False)
+            return Val("addr", loc=self.call.file_lock)
         if p == "file" and f == "f_sb_err":
             if self.call is None:
                 raise self.err(node, "file->f_sb_err outside a syncfs path")
@@ -645,7 +652,9 @@ class _Fn:
             word = self.loc(args[0])
             sreads: list[str] = []
             since = self.expr(args[1], reads=sreads)
-            if sreads and not self.cs.stable_field(sreads[0], self.ov):
+            on_cursor = self.call is not None and sreads == [self.call.file.cursor]
+            if sreads and not self.cs.stable_field(sreads[0], self.ov) and not (
+                    on_cursor and not self.call.cursor_shared):  # type: ignore[union-attr]
                 # errseq_check(eseq, since) takes since by value: loaded before eseq is read
                 self.tmp += 1
                 t = self.materialize(f"_s{self.tmp}", "word")
@@ -655,9 +664,17 @@ class _Fn:
             d = dst("err")
             self.flush()
             what = d.name.split(".")[-1].removeprefix("c_") if d else "_"
+            evs = []
+            if on_cursor:
+                # a lockless check of the file's cursor that finds nothing new ends the
+                # call's accounting there (as CallCtx.check_advance_under_f_lock says)
+                f = self.call.file  # type: ignore[union-attr]
+                quick = E.eq(L.check_ret(E, Var(word), self.scalar(since, args[1])), ZERO)
+                evs = [Event("cursor", (("file", f.name), ("layer", f.layer),
+                                        ("actor", b.actor), ("ret", ZERO), ("when", quick)))]
             self.region_u(word, lambda: kernel.errseq_check(
                 b, L, word, self.scalar(since, args[1]), d,
-                "(result)" if what.startswith("_") else what))
+                "(result)" if what.startswith("_") else what, events=evs))
             return d
         if fn == "errseq_check_and_advance":
             self.nargs(node, args, 2)
@@ -903,7 +920,7 @@ class _Fn:
                 v = Val("int", self.scalar(v, rn))
             if self.ret_dest is not None:  # an inlined helper: its caller's local gets it
                 self.env.pending[self.ret_dest] = to_sint(v, self.scalar(v, rn))
-            elif self.call is not None and self.cs.syncfs_fn is not None:
+            elif self.call is not None and self.result_is_syscalls:
                 # f_op->syncfs: its result is the syscall's (the VFS returns it as is)
                 self.env.pending[self.call.ret.name] = errno_of(v, self.scalar(v, rn))
             elif self.call is not None and not (v.kind == "int" and v.static is not None
@@ -964,6 +981,8 @@ class CScheme(Scheme):
         self.c_locals: set[str] = set()
         self.sync_fs_fn: Node | None = None
         self.syncfs_fn: Node | None = None  # f_op->syncfs (V. Goyal v2): replaces the VFS path
+        self.check_fn: Node | None = None  # s_op->errseq_check_advance (V. Goyal v3)
+        self.open_upper = False  # the open path samples U into f_sb_err (V. Goyal v3)
         self.fill_super_fn: Node | None = None
         self.summary = f"C scheme {self.base}"  # type: ignore[misc]
         self.provenance = f"{path}"  # type: ignore[misc]
@@ -1039,6 +1058,18 @@ class CScheme(Scheme):
                     raise self.error(plist or item, "ovl_syncfs's parameter must be "
                                                     "'(struct file *file)'")
                 self.syncfs_fn = body
+            elif name == "ovl_errseq_check_advance":
+                if params[:2] != ["sb", "file"]:
+                    raise self.error(plist or item, "ovl_errseq_check_advance's parameters "
+                                     "must be '(struct super_block *sb, struct file *file)'")
+                self.check_fn = body
+            elif name in ("ovl_open", "ovl_init_file_errseq") and body is not None:
+                if re.search(rb"f_sb_err\s*=\s*errseq_sample\(", body.text or b""):
+                    # the open path re-samples the file's cursor from U (V. Goyal v3)
+                    self.open_upper = True
+                    self.note(item, f"{name}: the file's f_sb_err samples U at open")
+                else:
+                    self.note(item, f"function '{name}' skipped (no f_sb_err sample in it)")
             elif name == "ovl_fill_super":
                 self.fill_super_fn = body
             elif name in SKIPPED:
@@ -1146,7 +1177,25 @@ class CScheme(Scheme):
         text = code.decode()
         return not re.search(r"&\s*ofs->" + f + r"\b|ofs->" + f + r"\s*=[^=]", text)
 
+    def open_word(self, ov: OverlayCtx) -> str:
+        return ov.U if self.open_upper else ov.O
+
     def check(self, call: CallCtx) -> None:
+        if self.check_fn is not None:
+            # s_op->errseq_check_advance (V. Goyal v3's VFS patch calls it instead of its own
+            # errseq_check_and_advance): its return is the syscall's errseq result
+            fn = _Fn(self, call.b, call.ov, call, 1)
+            fn.result_is_syscalls = True
+            fn.env.ptrs.update({"sb": "sb", "file": "file"})
+            end = call.b.label("errseq_check_advance.end")
+            fn.ret_label = end
+            for st in self.check_fn.named_children:
+                fn.stmt(st)
+            call.b.here(end)
+            envs = fn.returns + ([fn.env] if not fn.env.dead else [])
+            fn.env = _merge_returns(fn, envs)
+            fn.flush()
+            return
         if self.syncfs_fn is None:
             call.vfs_check(call.ov.O)
         # else: f_op->syncfs does its own check (V. Goyal v2's VFS patch calls it instead)

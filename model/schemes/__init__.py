@@ -29,6 +29,7 @@ C_CATALOGUE: dict[str, tuple[str, tuple[str, ...], frozenset[str]]] = {
     "copy-counter": ("copy_counter.c", (), frozenset()),
     "cursor": ("cursor.c", (), frozenset()),
     "volatile": ("volatile.c", ("volatile",), frozenset({"double"})),
+    "upper-cursor": ("upper_cursor.c", (), frozenset()),
     "goyal-v2": ("goyal_v2.c", (), frozenset()),
 }
 
