@@ -472,8 +472,12 @@ class _Fn:
         if len(code) > 70:
             code = code[:67] + "..."
         where = f"{self.cs.base}:{line}"
+        lk, o = self.ov.lock, self.ov.O
+        # the discipline's own steps (its lock, cmpxchg's snapshot) are not the file's
+        theirs = {f"lock({lk})", f"unlock({lk})", f"mutex_lock({lk})", f"mutex_unlock({lk})",
+                  f"READ_ONCE({o})"}
         for st in self.b.steps_since(start):
-            if id(st) in self.wrapped:
+            if id(st) in self.wrapped or st.name in theirs:
                 continue
             self.wrapped.add(id(st))
             inner = st.text
