@@ -35,6 +35,7 @@ from checks.options import (
     memory_option,
     minimize_option,
     pick,
+    pick_scheme,
     properties,
     scenario_params,
     split,
@@ -45,6 +46,7 @@ from checks.progress import interrupt_summary, progress_bar, progress_line
 from checks.replay import ReplayError
 from checks.runner import ENGINES, EngineDisagreement, check_resolved, replay_trace, trace_report
 from checks.runner import check as run_check
+from model.cfront import CError
 from model.variants import DISCIPLINES, SCHEMES, load_catalogue
 from model.world import OPEN_AT, SYNC_FS_ERRORS
 from reports import compare as render_compare
@@ -66,7 +68,15 @@ class Bug(Exception):
 
 
 def _variant(scheme: str, lock: str) -> tuple[str, str]:
-    return pick("scheme", scheme, list(SCHEMES)), pick("discipline", lock, list(DISCIPLINES))
+    return pick_scheme(scheme), pick("discipline", lock, list(DISCIPLINES))
+
+
+def _scheme_slash_lock(v: str) -> tuple[str, str]:
+    """``SCHEME/LOCK`` (``LOCK`` defaults to none); SCHEME may be a path with slashes."""
+    head, _, tail = v.rpartition("/")
+    if head and tail in DISCIPLINES:
+        return head, tail
+    return (v, "none") if v.endswith(".c") or not head else (head, tail)
 
 
 def _exit_code(results: Sequence) -> int:
@@ -172,7 +182,7 @@ def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tup
     """Check every scheme x discipline x scenario and print the matrix variants x
     properties, then what each discipline buys over the others."""
     fmt = pick("format", fmt, list(COMPARE_FORMATS))
-    names = [pick("scheme", x, list(SCHEMES)) for x in split(schemes)] or list(SCHEMES)
+    names = [pick_scheme(x) for x in split(schemes)] or list(SCHEMES)
     disciplines = ([pick("discipline", x, list(DISCIPLINES)) for x in split(locks)]
                    or list(DISCIPLINES))
     scens = ([pick("scenario", x, list(SCENARIOS)) for x in split(scenarios)]
@@ -376,7 +386,7 @@ def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[s
     if rows:
         wanted = [pick("row", x, [r.name for r in ladder_rows]) for x in split(rows)]
         ladder_rows = [r for r in ladder_rows if r.name in wanted]
-    chosen_variants = [_variant(*(v.partition("/")[0], v.partition("/")[2] or "none"))
+    chosen_variants = [_variant(*_scheme_slash_lock(v))
                        for v in split(variants)] or list(bench.VARIANTS)
     for path in (json_path, png_path):
         if path:
@@ -434,6 +444,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         msg = " ".join(e.format_message().split())
         click.echo(f"syncfs-mc: error: {msg}", err=True)
+        return EXIT_USAGE
+    except CError as e:  # a C scheme file: located like a compiler's message, and a caret
+        click.echo(str(e), err=True)
         return EXIT_USAGE
     except (Bug, EngineDisagreement, ReplayError) as e:
         click.echo(f"syncfs-mc: BUG: {e}", err=True)

@@ -54,6 +54,25 @@ def pick(kind: str, name: str, valid: Sequence[str]) -> str:
     raise InputError(f"unknown {kind} {name!r} (valid: {', '.join(valid)}){hint}")
 
 
+def pick_scheme(name: str) -> str:
+    """A catalogue scheme's name, or a C file's path (read and checked now: a bad file
+    raises ``model.cfront.CError``, which ``main`` prints as a compiler would, exit 2)."""
+    from model.cfront import is_c_path
+    from model.variants import SCHEMES, load_catalogue, scheme_for
+
+    load_catalogue()
+    if is_c_path(name) or name.startswith("c:"):
+        try:
+            scheme_for(name)
+        except OSError as e:
+            raise InputError(f"cannot read scheme file {name!r}: {e.strerror}") from None
+        except KeyError:
+            pass  # an unknown c:NAME: said below
+        else:
+            return name
+    return pick("scheme", name, list(SCHEMES))
+
+
 def split(values: Sequence[str]) -> list[str]:
     """Repeated and comma-separated values, flattened: ``("a,b", "c")`` -> a, b, c."""
     return [x.strip() for v in values for x in v.split(",") if x.strip()]

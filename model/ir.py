@@ -293,6 +293,13 @@ class _Branch:
     target: Label
 
 
+@dataclass
+class _Assign:
+    """Not a step: local assignments folded into whichever step reaches them (see ``fold``)."""
+
+    assigns: dict[str, Expr]
+
+
 class ProgramBuilder:
     """Accumulates an actor's steps; kernel macros (``model.kernel``) call :meth:`step`.
 
@@ -306,7 +313,7 @@ class ProgramBuilder:
     def __init__(self, actor: str):
         self.actor = actor
         self.locals: dict[str, VarDecl] = {}
-        self._entries: list[_PendingStep | _Branch] = []
+        self._entries: list[_PendingStep | _Branch | _Assign] = []
         self._pending_events: list[Event] = []
         self._pending_assigns: dict[str, Expr] = {}
         self._regions: list[tuple[int, int, Label, Callable[[Expr], list[Event]]]] = []
@@ -362,6 +369,13 @@ class ProgramBuilder:
         ``After(local)`` for a value the reaching step assigns."""
         self._entries.append(_Branch(cond, target))
 
+    def fold(self, assigns: Mapping[str, Expr]) -> None:
+        """Local assignments that cost no step: every step that reaches this point does them
+        too, on the paths that reach it (values may use ``After(local)``, as for
+        :meth:`branch`).  How a C scheme's ``return -EIO;`` sets ``->sync_fs``'s result on
+        one path of an ``if`` with no step of its own."""
+        self._entries.append(_Assign(dict(assigns)))
+
     def steps_since(self, start: int) -> list[PendingStep]:
         """The steps emitted at entry ``start`` (a :attr:`next_pc` taken earlier) or later, in
         program order, as mutable records: a discipline may rewrite their guard, assigns,
@@ -393,6 +407,8 @@ class ProgramBuilder:
                 raise ValueError(f"{self.actor}: label {lab.name!r} is never placed")
             return lab.pc
 
+        folded: dict[int, list[tuple[Expr, dict[str, Expr]]]] = {}
+
         def expand(cond: Expr, idx: int, assigns: Mapping[str, Expr], depth: int = 0
                    ) -> list[tuple[Expr, int]]:
             if depth > len(entries):
@@ -402,11 +418,18 @@ class ProgramBuilder:
             ent = entries[idx]
             if isinstance(ent, _PendingStep):
                 return [(cond, pcs[idx])]
+            if isinstance(ent, _Assign):
+                vals = {k: _resolve_after(v, assigns) for k, v in ent.assigns.items()}
+                folded.setdefault(current[0], []).append((cond, vals))
+                return expand(cond, idx + 1, {**assigns, **vals}, depth + 1)
             bc = _resolve_after(ent.cond, assigns)
             return (expand(E.land(cond, bc), index_of(ent.target, idx), assigns, depth + 1)
                     + expand(E.land(cond, E.lnot(bc)), idx + 1, assigns, depth + 1))
 
+        current = [0]
+
         gotos: dict[int, list[tuple[Expr, int]]] = {}
+        folded_any = any(isinstance(e, _Assign) for e in entries)
         for idx, ent in enumerate(entries):
             if not isinstance(ent, _PendingStep):
                 continue
@@ -414,10 +437,19 @@ class ProgramBuilder:
             if raw[-1][0] != TRUE:
                 raw.append((TRUE, None))
             goto: list[tuple[Expr, int]] = []
+            current[0] = idx
+            none_before: Expr = TRUE
             for c, lab in raw:
-                goto += [(c2, t) for c2, t in expand(c, index_of(lab, idx), ent.assigns)
+                # folded assignments hold on this raw branch only when no earlier one is taken
+                goto += [(c2, t) for c2, t in expand(E.land(none_before, c) if folded_any
+                                                     else c, index_of(lab, idx), ent.assigns)
                          if c2 != FALSE]
+                none_before = E.land(none_before, E.lnot(c))
             gotos[idx] = goto
+            for c, vals in folded.get(idx, []):
+                for k, v in vals.items():
+                    base = ent.assigns.get(k, Var(k))
+                    ent.assigns[k] = E.ite(c, v, base)
 
         def branch_cond(idx: int, target: int) -> Expr:
             taken: Expr = FALSE
@@ -430,6 +462,8 @@ class ProgramBuilder:
 
         def final_pc(lab: Label, idx: int) -> int:
             i = index_of(lab, idx)
+            while i < len(entries) and isinstance(entries[i], _Assign):
+                i += 1  # (a label before folded assignments: they belong to the steps before)
             if i < len(entries) and not isinstance(entries[i], _PendingStep):
                 raise ValueError(f"{self.actor}: label {lab.name!r} sits on a local branch")
             return pcs.get(i, n)

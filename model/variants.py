@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, ClassVar
 from model import kernel
 from model.errseq import ErrseqLayout
 from model.expr import ZERO, E, Var
-from model.ir import After, Event, FileInfo, ProgramBuilder
+from model.ir import Actor, After, Event, FileInfo, ProgramBuilder
 
 if TYPE_CHECKING:
     from model.world import WorldParams
@@ -65,6 +65,7 @@ class CallCtx:
     flock: bool  # VFS advances f_sb_err under f_lock (J. Layton, 2020-12-03)
     cursor_shared: bool  # another thread holds the same open file
     declare: Callable[[str, str, bool], None]  # declare a shared variable (name, doc, errseq)
+    sync_fs_returned: bool = True  # v5.17+: syncfs gets ->sync_fs's error (--sync-fs-errors)
 
     @property
     def L(self) -> ErrseqLayout:
@@ -157,6 +158,10 @@ class Scheme:
         """The syscall's errseq check; the VFS default checks O with the file's cursor."""
         call.vfs_check(call.ov.O)
 
+    def finish_actor(self, actor: Actor) -> Actor:
+        """A syncer's program once built (a C scheme zeroes its dead locals here)."""
+        return actor
+
 
 class Discipline:
     """A locking discipline around the regions a scheme marks.
@@ -238,6 +243,8 @@ class WideCounter(Discipline):
 
 SCHEMES: dict[str, Scheme] = {}
 DISCIPLINES: dict[str, Discipline] = {}
+#: C schemes read so far (by path or ``c:NAME``): not the catalogue, which SCHEMES is
+LOADED: dict[str, Scheme] = {}
 
 
 def register_scheme(cls: type[Scheme]) -> type[Scheme]:
@@ -279,6 +286,36 @@ register_discipline(SpinLock("mutex", kind="mutex"), validate=False)
 register_discipline(SpinLock("spinlock-read-u", scope="read-u"), validate=False)
 register_discipline(SpinLock("mutex-read-u", scope="read-u", kind="mutex"), validate=False)
 register_discipline(WideCounter(), validate=False)
+
+
+def scheme_for(name: str) -> Scheme:
+    """The scheme ``name`` names: a catalogue entry, or a C file (``*.c``) read with
+    :func:`model.cfront.load_scheme` and registered under its path (``KeyError`` for an
+    unknown name; ``model.cfront.CError`` or ``OSError`` for a bad file)."""
+    load_catalogue()
+    if name in SCHEMES:
+        return SCHEMES[name]
+    if name in LOADED:
+        return LOADED[name]
+    if name.endswith(".c"):
+        from model.cfront import load_scheme
+
+        s = load_scheme(name)
+        LOADED[name] = s
+        return s
+    if name.startswith("c:"):
+        import os
+
+        from model.cfront import load_scheme
+        from model.schemes import C_CATALOGUE
+
+        file, options, by_design = C_CATALOGUE[name[2:]]
+        path = os.path.join(os.path.dirname(__file__), "schemes", file)
+        s = load_scheme(path, frozenset(options))
+        s.name, s.by_design = name, by_design  # type: ignore[misc]
+        LOADED[name] = s
+        return s
+    raise KeyError(name)
 
 
 def load_catalogue() -> None:

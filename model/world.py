@@ -162,7 +162,7 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
                                          f.name, f.layer)
             else:
                 call = CallCtx(ov, f, b, ret, sret, discipline, p.flock, len(f.holders) > 1,
-                               shared.declare)
+                               shared.declare, p.sync_fs_errors == "returned")
                 scheme.sync_fs(call)
                 scheme.check(call)
             b.here(end)
@@ -173,7 +173,8 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
         role = "overlay-syncer" if ov is not None else "upper-syncer"
         doc = (f"opens {f.name} on {f.layer} and calls syncfs on it {calls} time(s)"
                if opener else f"calls syncfs on {f.name} ({f.layer}) {calls} time(s)")
-        actors.append(b.build(role, doc))
+        actors.append(scheme.finish_actor(b.build(role, doc)) if ov is not None
+                      else b.build(role, doc))
         locals_.extend(b.locals.values())
 
     n_files = 0

@@ -7,8 +7,11 @@
 
 ``OVERRIDES`` lists the bounds that differ from the scenario's preset (``-``: none), as
 ``field=value`` joined by ``+``; errors are errno names joined by ``.``, switches ``0``/``1``.
-``SCHEDULE`` is the actor of each atomic step.  ``syncfs-mc replay KEY`` rebuilds the world
-from the first five fields and re-runs the schedule through the reference interpreter.
+``SCHEDULE`` is the actor of each atomic step.  A scheme given as a C file is its path with
+``%`` and ``/`` written ``%25`` and ``%2F`` (``model%2Fschemes%2Fcursor.c/none/seed/...``),
+so the key keeps its six fields and ``replay`` reads the file again.  ``syncfs-mc replay
+KEY`` rebuilds the world from the first five fields and re-runs the schedule through the
+reference interpreter.
 """
 
 from __future__ import annotations
@@ -37,8 +40,16 @@ class ReplayKey:
 
     def __str__(self) -> str:
         over = "+".join(f"{k}={_fmt(v)}" for k, v in self.overrides) or "-"
-        return "/".join((self.scheme, self.lock, self.scenario, self.prop, over,
+        return "/".join((_quote(self.scheme), self.lock, self.scenario, self.prop, over,
                          ",".join(self.schedule)))
+
+
+def _quote(field: str) -> str:
+    return field.replace("%", "%25").replace("/", "%2F")
+
+
+def _unquote(field: str) -> str:
+    return field.replace("%2F", "/").replace("%2f", "/").replace("%25", "%")
 
 
 def _fmt(v: Any) -> str:
@@ -81,7 +92,7 @@ def parse_key(text: str) -> ReplayKey:
     schedule = tuple(a for a in sched.split(",") if a)
     if not schedule:
         raise BadKey("replay key: empty schedule")
-    return ReplayKey(scheme, lock, scenario, prop, tuple(overrides), schedule)
+    return ReplayKey(_unquote(scheme), lock, scenario, prop, tuple(overrides), schedule)
 
 
 def _parse_value(name: str, typ: Any, value: str) -> Any:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from model.ir import World
-from model.variants import DISCIPLINES, SCHEMES, load_catalogue
+from model.variants import DISCIPLINES, load_catalogue, scheme_for
 from model.world import WorldParams, build_world, effective_params
 from specs.properties import PROPERTIES, Property
 from specs.replaykey import ReplayKey, make_key
@@ -73,7 +73,7 @@ class ResolvedCheck:
 
     def _build(self, p: WorldParams) -> World:
         load_catalogue()
-        return build_world(SCHEMES[self.scheme], DISCIPLINES[self.lock], p)
+        return build_world(scheme_for(self.scheme), DISCIPLINES[self.lock], p)
 
     def key(self, schedule: tuple[str, ...]) -> ReplayKey:
         """The replay key naming ``schedule`` in this check."""
@@ -91,7 +91,7 @@ def resolve(scheme: str, lock: str, scenario: str, requested: WorldParams,
     """Resolve a query; names must be in the catalogue (``KeyError`` otherwise: the CLI
     checks them first and says what is valid)."""
     load_catalogue()
-    s, d = SCHEMES[scheme], DISCIPLINES[lock]
+    s, d = scheme_for(scheme), DISCIPLINES[lock]
     if prop not in PROPERTIES:
         raise KeyError(prop)
     return ResolvedCheck(scheme, lock, scenario, prop, requested,
@@ -101,4 +101,4 @@ def resolve(scheme: str, lock: str, scenario: str, requested: WorldParams,
 def effective(scheme: str, lock: str, requested: WorldParams) -> WorldParams:
     """The effective bounds of a variant (the same for every property)."""
     load_catalogue()
-    return effective_params(SCHEMES[scheme], DISCIPLINES[lock], requested)
+    return effective_params(scheme_for(scheme), DISCIPLINES[lock], requested)

@@ -18,3 +18,18 @@ from model.schemes import (  # noqa: F401
     upper_cursor,
     volatile,
 )
+
+#: The catalogue in kernel C (model/schemes/*.c), loaded on demand as ``c:NAME``: the file
+#: and the mount options its code is checked with.  Not yet the source of truth: the
+#: recorded matrices still come from the Python classes above; tests/c_parity.py compares
+#: the two cell by cell (README, "Schemes in C").
+C_CATALOGUE: dict[str, tuple[str, tuple[str, ...], frozenset[str]]] = {
+    "none": ("none.c", (), frozenset()),
+    "copy-naive": ("copy_naive.c", (), frozenset()),
+    "copy-counter": ("copy_counter.c", (), frozenset()),
+    "cursor": ("cursor.c", (), frozenset()),
+    "volatile": ("volatile.c", ("volatile",), frozenset({"double"})),
+    "upper-cursor": ("upper_cursor.c", (), frozenset()),
+    "goyal-v2": ("goyal_v2.c", (), frozenset()),
+}
+

@@ -1,0 +1,11 @@
+static int ovl_sync_fs(struct super_block *sb, int wait)
+{
+	errseq_t src;
+
+	if (!wait)
+		return 0;
+	src = READ_ONCE(sb->s_wb_err);
+	if (src)
+		return -EIO;
+	return 0;
+}

@@ -1,0 +1,132 @@
+"""Schemes written in kernel C (model/cfront): parity with the catalogue, diagnostics, keys.
+
+Parity here is a spot check (``seed`` and ``late-open`` under ``--lock none``);
+``python tests/c_parity.py FILE SCHEME`` compares every recorded row of a scheme.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from checks.cli import main
+from model.cfront import CError, load_scheme
+from model.variants import scheme_for
+from specs.replaykey import parse_key
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_expected_verdicts import run_case  # noqa: E402
+
+HERE = Path(__file__).parent
+SCHEMES = HERE.parent / "model" / "schemes"
+BAD = HERE / "cbad"
+EXPECTED = json.loads((HERE / "expected_verdicts.json").read_text())
+
+#: C file -> the catalogue scheme whose recorded rows it must give
+PARITY = {"none.c": "none", "copy_naive.c": "copy-naive", "copy_counter.c": "copy-counter",
+          "cursor.c": "cursor", "upper_cursor.c": "upper-cursor"}
+
+
+def _plain(row: dict) -> dict:
+    return {p: {k: v for k, v in c.items() if k != "by_design"} for p, c in row.items()}
+
+
+@pytest.mark.parametrize("scenario", ["seed", "late-open"])
+@pytest.mark.parametrize("file", sorted(PARITY))
+def test_c_scheme_gives_the_recorded_rows(file: str, scenario: str) -> None:
+    got = run_case(str(SCHEMES / file), "none", scenario, {})
+    want = EXPECTED[f"{PARITY[file]} --lock none --scenario {scenario}"]
+    assert _plain(got) == _plain(want)
+
+
+def test_the_thread_case_from_layton_diff(capsys) -> None:
+    """J. Layton's diff, as ovl_sync_fs reads after it: double in 11 steps, as the thread's
+    P2 case worked by hand; the key carries the path and replays."""
+    path = str(SCHEMES / "copy_naive.c")
+    assert main(["trace", path, "--scenario", "seed", "--property", "double"]) == 1
+    out = capsys.readouterr().out
+    assert "[copy_naive.c:36]" in out and "WRITE_ONCE(sb->s_wb_err," in out
+    key = re.search(r"replay: syncfs-mc replay (\S+)", out).group(1)  # type: ignore[union-attr]
+    assert parse_key(key).scheme == path and key.count("/") == 5
+    assert main(["replay", key]) == 1
+    assert "double violated in 11 steps" in capsys.readouterr().out
+
+
+def test_volatile_runs_its_check_in_both_sync_fs_calls() -> None:
+    """The v5.11 code checks U before 'if (!wait)': both ->sync_fs calls run it unless the
+    first returns -EIO (v5.17+).  Same verdicts as the Python scheme; before v5.17 (both
+    calls always run) a longer shortest double (the listed difference)."""
+    for opts, key in (({}, ""), ({"sync_fs_errors": "ignored"}, " --sync-fs-errors=ignored")):
+        got = run_case("c:volatile", "none", "seed", opts)
+        want = EXPECTED["volatile --lock none --scenario seed" + key]
+        assert {p: c["verdict"] for p, c in got.items()} == {
+            p: c["verdict"] for p, c in want.items()}
+    assert got["double"]["length"] == 16 and want["double"]["length"] == 13
+
+
+def test_c_schemes_stay_out_of_the_catalogue() -> None:
+    from model.variants import SCHEMES
+
+    scheme_for("c:cursor")
+    assert "c:cursor" not in SCHEMES
+
+
+def test_goyal_v2_hides_an_error_from_a_later_opener() -> None:
+    """V. Goyal v2: O is U's cursor and keeps SEEN (J. Layton's objection): unseen."""
+    got = run_case("c:goyal-v2", "none", "seed", {})
+    assert got["unseen"]["verdict"] == "violated"
+    assert got["lost"]["verdict"] == got["double"]["verdict"] == "holds"
+
+
+def test_c_locals_do_not_clash_with_the_worlds() -> None:
+    s = scheme_for(str(SCHEMES / "cursor.c"))
+    assert "c_err" in s.c_locals  # type: ignore[attr-defined]
+
+
+#: bad file -> (line, column, words the message must hold)
+BATTERY = {
+    "syntax.c": (3, 11, "syntax error"),
+    "unknown_call.c": (8, 2, "call to unknown function 'errseq_frob' (supported:"),
+    "loop.c": (7, 2, "loop ('while') is not supported"),
+    "pointer.c": (3, 30, "unknown function 'get_super'"),
+    "write_upper.c": (8, 2, "writes upper_sb->s_wb_err directly"),
+    "leaked_lock.c": (13, 2, "still held"),
+    "undeclared.c": (5, 27, "'src' is not declared"),
+    "no_field.c": (12, 41, "has no field 'cursor'"),
+    "no_sync_fs.c": (1, 1, "no 'ovl_sync_fs("),
+    "compound.c": (7, 2, "compound assignment '|='"),
+    "positive_errno.c": (5, 28, "needs a negative errno"),
+    "goto.c": (4, 3, "goto is not supported yet"),
+    "two_reads.c": (9, 42, "more than one access to shared memory"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BATTERY))
+def test_bad_file_is_one_located_message(name: str, capsys) -> None:
+    line, col, words = BATTERY[name]
+    path = str(BAD / name)
+    with pytest.raises(CError):
+        load_scheme(path)
+    assert main(["check", path, "--scenario", "seed"]) == 2
+    err = capsys.readouterr().err
+    lines = err.splitlines()
+    assert lines[0].startswith(f"{path}:{line}:{col}: error: "), err
+    assert words in lines[0]
+    assert len(lines) == 3 and lines[2].rstrip().endswith("^")
+    assert "Traceback" not in err
+
+
+def test_every_bad_file_is_in_the_battery() -> None:
+    assert sorted(p.name for p in BAD.glob("*.c")) == sorted(
+        set(BATTERY) | {"two_returns.c"})
+
+
+def test_two_returns_with_different_values_are_folded() -> None:
+    """'return -EIO;' on one path of an if and 'return 0;' after it: the result is set by
+    the step that reaches each return (ProgramBuilder.fold), with no step of its own."""
+    got = run_case(str(BAD / "two_returns.c"), "none", "seed", {})
+    assert got["lost"]["verdict"] == "violated"
