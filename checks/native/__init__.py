@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import os
 
-from checks.native.build import CompilerMissing, compiler
+from checks.native import build
+from checks.native.build import CompilerMissing
 from checks.native.codegen import Unsupported
 from checks.native.search import search
 
@@ -25,7 +26,7 @@ __all__ = ["BACKENDS", "CompilerMissing", "Unsupported", "available", "resolve",
 
 def available() -> bool:
     """Whether a C compiler is present."""
-    return compiler() is not None
+    return build.compiler() is not None
 
 
 def resolve(backend: str, por: bool = False, minimize: str = "steps") -> tuple[str, str | None]:
