@@ -16,11 +16,17 @@ they are small, the compile is what costs.  Skipped without a C compiler.
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 import test_disciplines
 import test_expected_verdicts
 from click.testing import CliRunner
+from conftest import REPO, sigint_default
 
 from checks import explicit, native
 from checks.cli import cli
@@ -166,3 +172,21 @@ def test_the_cli_gives_the_same_report_on_both_back_ends(tmp_path, monkeypatch) 
     py = CliRunner().invoke(cli, [*args, "--backend", "python"])
     nat = CliRunner().invoke(cli, [*args, "--backend", "native"])
     assert py.exit_code == nat.exit_code and py.output == nat.output
+
+
+def test_ctrl_c_in_a_native_search_is_exit_130_with_the_figures(tmp_path) -> None:
+    """SIGINT reaches Python when the C side returns (every ``CLOCK_CHECK_EVERY`` states):
+    exit 130 and the one line with the figures so far, as on the Python back end."""
+    env = dict(os.environ, PYTHONHASHSEED="0", SYNCFS_MC_CACHE=str(tmp_path))
+    proc = subprocess.Popen([sys.executable, "-m", "checks.cli", "check", "cursor", "--lock",
+                             "spinlock", "--syncers", "4", "--syncs", "2", "--errors",
+                             "EIO,EIO,EIO", "--property", "lost", "--backend", "native"],
+                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=sigint_default)
+    time.sleep(5)
+    assert proc.poll() is None, "the search finished before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    lines = err.decode().strip().splitlines()
+    assert b"Traceback" not in err and len(lines) == 1 and "so far" in lines[0], err
