@@ -11,8 +11,8 @@ twin here, written to compute exactly the same values:
   exactly as ``checks.stepcode.successor_function`` drives it;
 * the canonicaliser sorts each symmetry group's blocks lexicographically (Python's
   ``sorted`` on tuples), twin cells following their block;
-* a state is packed into ``NW`` 64-bit words, each slot in its declared width, no slot
-  straddling two words; a value outside its width is reported (the Python engine's
+* a state is packed into ``NW`` 64-bit words, each slot in its declared width, end to
+  end (a slot may straddle two words); a value outside its width is reported (the Python engine's
   ``SYNCFS_MC_CHECK_PACKING`` check, always on here).
 
 The search itself is ``checks/native/driver.c``, appended after these definitions.
@@ -141,8 +141,9 @@ MAX_WIDTH = 124
 
 
 def _layout(widths: list[int]) -> tuple[list[tuple[int, int]], int]:
-    """(word, shift) of every slot, and the number of 64-bit words: a slot of up to 62 bits
-    never straddles two words; a wider one starts a word of its own and takes two."""
+    """(word, shift) of every slot, and the number of 64-bit words: slots of up to 62 bits
+    are laid end to end (one may straddle two words); a wider one starts a word of its own
+    and takes two."""
     places, word, at = [], 0, 0
     for w in widths:
         if w > MAX_WIDTH:
@@ -152,10 +153,10 @@ def _layout(widths: list[int]) -> tuple[list[tuple[int, int]], int]:
             places.append((word, 0))
             word, at = word + 2, 0
             continue
-        if at + w > 64:
-            word, at = word + 1, 0
         places.append((word, at))
         at += w
+        if at >= 64:
+            word, at = word + 1, at - 64
     return places, word + (1 if at else 0) or 1
 
 
@@ -163,16 +164,22 @@ def _pack_c(places: list[tuple[int, int]], widths: list[int], nw: int) -> list[s
     out = ["static int pack(const v_t *t, uint64_t *k) {  /* -1: a value outgrew its slot */",
            f"  memset(k, 0, {nw} * sizeof(uint64_t));"]
     for i, ((word, sh), w) in enumerate(zip(places, widths, strict=True)):
+        check = f"  if (t[{i}] < 0 || (t[{i}] >> {w})) return -1; "
         if w > 62:
-            out.append(f"  if (t[{i}] < 0 || (t[{i}] >> {w})) return -1; "
-                       f"k[{word}] = (uint64_t)t[{i}]; k[{word + 1}] = (uint64_t)(t[{i}] >> 64);")
+            out.append(check + f"k[{word}] = (uint64_t)t[{i}]; "
+                       f"k[{word + 1}] = (uint64_t)(t[{i}] >> 64);")
+        elif sh + w > 64:  # straddles words `word` and `word + 1`
+            out.append(check + f"k[{word}] |= (uint64_t)t[{i}] << {sh}; "
+                       f"k[{word + 1}] |= (uint64_t)t[{i}] >> {64 - sh};")
         else:
-            out.append(f"  if (t[{i}] < 0 || (t[{i}] >> {w})) return -1; "
-                       f"k[{word}] |= (uint64_t)t[{i}] << {sh};")
+            out.append(check + f"k[{word}] |= (uint64_t)t[{i}] << {sh};")
     out += ["  return 0;", "}", "static void unpack(const uint64_t *k, v_t *t) {"]
     for i, ((word, sh), w) in enumerate(zip(places, widths, strict=True)):
         if w > 62:
             out.append(f"  t[{i}] = (v_t)k[{word}] | ((v_t)k[{word + 1}] << 64);")
+        elif sh + w > 64:
+            out.append(f"  t[{i}] = (v_t)(((k[{word}] >> {sh}) | (k[{word + 1}] << {64 - sh}))"
+                       f" & {(1 << w) - 1}ULL);")
         else:
             out.append(f"  t[{i}] = (v_t)((k[{word}] >> {sh}) & {(1 << w) - 1}ULL);")
     out.append("}")
