@@ -137,9 +137,12 @@ __all__ = ["BenchResult", "PropertyFigures", "RowResult", "MIN_DELTA_MIB", "LADD
 
 def machine() -> dict[str, Any]:
     """What the figures were measured on."""
+    from checks import native
+
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     return {"python": platform.python_version(), "platform": platform.platform(),
-            "cpus": os.cpu_count(), "loadavg_at_start": [round(x, 2) for x in load or ()]}
+            "cpus": os.cpu_count(), "loadavg_at_start": [round(x, 2) for x in load or ()],
+            "backend": native.resolve("auto")[0]}  # the explicit back end the rows ran on
 
 
 # --------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from checks.options import (
     EXIT_USAGE,
     EXIT_VIOLATED,
     InputError,
+    backend_option,
     bound_options,
     bounded,
     bounds_from,
@@ -103,6 +104,7 @@ def list_cmd() -> None:
 
 @cli.command("check")
 @minimize_option
+@backend_option
 @click.argument("scheme")
 @variant_options
 @click.option("--property", "props", multiple=True, help="property to check (repeatable)")
@@ -124,7 +126,8 @@ def list_cmd() -> None:
 def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[str, ...],
               as_json: bool, engine: str, max_states: int | None, max_seconds: float | None,
               max_depth: int | None, minimize: str, no_symmetry: bool, por: bool,
-              max_memory: int | None, no_timings: bool, output: str | None, **bounds) -> None:
+              max_memory: int | None, no_timings: bool, output: str | None, backend: str,
+              **bounds) -> None:
     """Check SCHEME: a verdict per property, the shortest trace for each violation."""
     scheme, lock = _variant(scheme, lock)
     chosen = properties(props)
@@ -137,7 +140,8 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
         raise InputError("--max-memory bounds the explicit engine only; use --engine explicit "
                          "or both, or --max-seconds")
     budget = budget_from(max_states, max_seconds, max_memory, minimize,
-                         max_depth=max_depth or 200, symmetry=not no_symmetry, por=por)
+                         max_depth=max_depth or 200, symmetry=not no_symmetry, por=por,
+                         backend=backend)
     if budget.minimize != "steps" and engine != "explicit":
         raise InputError("--minimize preemptions needs --engine explicit")
     if output is not None:
@@ -162,6 +166,7 @@ COMPARE_FORMATS = ("text", "markdown", "json", "html")
 
 @cli.command("compare")
 @minimize_option
+@backend_option
 @click.option("--scheme", "schemes", multiple=True, help="scheme (repeatable; default: all)")
 @click.option("--lock", "locks", multiple=True, help="discipline (repeatable; default: all)")
 @click.option("--scenario", "scenarios", multiple=True,
@@ -178,7 +183,7 @@ COMPARE_FORMATS = ("text", "markdown", "json", "html")
 def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tuple[str, ...],
                 props: tuple[str, ...], flock: bool, fmt: str, output: str | None,
                 traces: bool, jobs: int | None, max_states: int | None,
-                max_seconds: float | None, minimize: str, **bounds) -> None:
+                max_seconds: float | None, minimize: str, backend: str, **bounds) -> None:
     """Check every scheme x discipline x scenario and print the matrix variants x
     properties, then what each discipline buys over the others."""
     fmt = pick("format", fmt, list(COMPARE_FORMATS))
@@ -188,7 +193,7 @@ def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tup
     scens = ([pick("scenario", x, list(SCENARIOS)) for x in split(scenarios)]
              or [DEFAULT_SCENARIO])
     chosen = properties(props) or list(PROPERTIES)
-    budget = budget_from(max_states, max_seconds, minimize=minimize)
+    budget = budget_from(max_states, max_seconds, minimize=minimize, backend=backend)
     bounded("--jobs", jobs, 1, 256, "worker processes")
     if output is not None:
         check_output_path(output)
@@ -208,6 +213,7 @@ def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tup
 
 @cli.command("trace")
 @minimize_option
+@backend_option
 @click.argument("scheme")
 @click.option("--property", "prop", required=True, help="the property to break")
 @variant_options
@@ -218,13 +224,13 @@ def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tup
 @limit_options
 def trace_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fmt: str,
               output: str | None, max_states: int | None, max_seconds: float | None,
-              minimize: str, **bounds) -> None:
+              minimize: str, backend: str, **bounds) -> None:
     """The shortest counterexample to one property of SCHEME, as a table, JSON or a
     sequence diagram, with a replay key."""
     scheme, lock = _variant(scheme, lock)
     prop = pick("property", prop, list(PROPERTIES))
     fmt = pick("format", fmt, list(render_trace_doc.FORMATS))
-    budget = budget_from(max_states, max_seconds, minimize=minimize)
+    budget = budget_from(max_states, max_seconds, minimize=minimize, backend=backend)
     if output is not None:
         check_output_path(output)
     rc = resolve(scheme, lock, scenario, bounds_from(scenario, flock, **bounds), prop)

@@ -3,7 +3,8 @@
 * names checked against the catalogue (:func:`pick`, one line and a "did you mean" on a typo);
 * the scenario bounds and their overrides (:func:`bound_options`, :func:`bounds_from`), the
   variant (:func:`variant_options`), the search limits (:func:`limit_options`,
-  :func:`memory_option`) and ``--minimize`` (:func:`minimize_option`), each an option group
+  :func:`memory_option`), ``--minimize`` (:func:`minimize_option`) and ``--backend``
+  (:func:`backend_option`), each an option group
   that the commands share;
 * the one output writer (:func:`write_output`, atomic, with ``--output`` validated before any
   search runs by :func:`check_output_path`).
@@ -25,6 +26,7 @@ from typing import Any
 
 import click
 
+from checks import native
 from checks.runner import MINIMIZE, Budget
 from model.errseq import ERRNO_NAMES, ERRNO_NUMBERS, MAX_ERRNO
 from model.world import SYNC_FS_ERRORS, WorldParams
@@ -189,6 +191,11 @@ minimize_option = click.option(
     "--minimize", default="steps", show_default=True,
     help="steps (any shortest trace) | preemptions (fewest context switches among them)")
 
+backend_option = click.option(
+    "--backend", default="auto", show_default=True,
+    help="explicit: python | native (generated C, compiled once and cached) | auto (native "
+         "when a C compiler is present)")
+
 
 def bounds_from(scenario: str, flock: bool, syncers: int | None = None,
                 syncs: int | None = None, upper_syncers: int | None = None,
@@ -222,6 +229,13 @@ def budget_from(max_states: int | None = None, max_seconds: float | None = None,
     if max_seconds is not None and not math.isfinite(max_seconds):
         raise InputError(f"--max-seconds must be a finite number, got {max_seconds}")
     bounded("--max-memory", max_memory, 1, MAX_MEMORY_MIB, "MiB of resident memory")
+    backend = pick("--backend value", more.get("backend", "auto"), list(native.BACKENDS))
+    try:
+        _, note = native.resolve(backend, more.get("por", False), minimize)
+    except native.CompilerMissing as e:
+        raise InputError(str(e)) from None
+    if note is not None:
+        click.echo(note, err=True)
     return Budget(max_states, max_seconds, minimize=pick("--minimize value", minimize,
                                                          list(MINIMIZE)),
                   max_mib=float(max_memory) if max_memory is not None else None, **more)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from checks import explicit
+from checks import explicit, native
 from checks.replay import replay
 from model.world import WorldParams
 from specs.properties import PROPERTIES
@@ -63,6 +63,9 @@ class Budget:
     symmetry: bool = True  # explicit: one representative per permutation of identical actors
     por: bool = False  # explicit: partial-order reduction (off: see README, it rarely pays)
     max_mib: float | None = None
+    #: explicit: "auto" (native when a C compiler is present), "python" or "native"
+    #: (``checks.native``; ``$SYNCFS_MC_BACKEND`` sets what "auto" means, for the tests)
+    backend: str = "auto"
 
     @property
     def limits(self) -> explicit.Limits:
@@ -80,8 +83,12 @@ def _explicit(rc: ResolvedCheck, budget: Budget,
               progress: explicit.ProgressFn | None = None) -> PropertyResult:
     cw = explicit.compile_world(rc.world)
     twin = explicit.compile_world(rc.twin) if rc.twin is not None else None
+    backend, _ = native.resolve(budget.backend, budget.por, budget.minimize)
     if budget.minimize == "preemptions":
         out = explicit.search_fewest_switches(cw, rc.prop, budget.limits, twin, progress)
+    elif backend == "native":
+        out, _ = native.search(cw, rc.prop, budget.limits, twin, budget.symmetry, progress,
+                               explicit.PROGRESS_INTERVAL)
     else:
         out = explicit.search(cw, rc.prop, budget.limits, twin, budget.symmetry, progress,
                               por=budget.por)

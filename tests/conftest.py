@@ -11,6 +11,11 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("SYNCFS_MC_SHARED", REPO.parent / "shared"))
 
+# The tests search with the Python engine, the reference, unless they ask for the native one
+# (``tests/test_native.py`` does, on the whole recorded matrix): "auto" would compile a C
+# object for every world the suite builds.  Children (CLI tests) inherit it.
+os.environ.setdefault("SYNCFS_MC_BACKEND", "python")
+
 
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:

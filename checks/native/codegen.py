@@ -1,0 +1,253 @@
+"""C source for one search, generated from the instrumented IR (no per-scheme code).
+
+Everything the Python engine compiles (``checks.stepcode``, ``checks.symmetry``) has a C
+twin here, written to compute exactly the same values:
+
+* every step of every actor becomes one C function over a slot array (``v_t`` is int64, so
+  the IR's small integers behave as Python's); ``land``/``lor`` return what Python's
+  ``and``/``or`` return in the compiled Python (an operand, not a bool), because a value
+  they compute may be stored;
+* the ``wrap`` product appends the twin's slots and an ``alive`` flag, driven in lockstep
+  exactly as ``checks.stepcode.successor_function`` drives it;
+* the canonicaliser sorts each symmetry group's blocks lexicographically (Python's
+  ``sorted`` on tuples), twin cells following their block;
+* a state is packed into ``NW`` 64-bit words, each slot in its declared width, end to
+  end (a slot may straddle two words); a value outside its width is reported (the Python engine's
+  ``SYNCFS_MC_CHECK_PACKING`` check, always on here).
+
+The search itself is ``checks/native/driver.c``, appended after these definitions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from checks.stepcode import CompiledWorld
+from model.expr import TRUE, Const, Expr, Op, Var
+from model.ir import Step
+from specs.properties import violation_of
+
+_BINARY = {"add": "+", "sub": "-", "band": "&", "bor": "|",
+           "eq": "==", "ne": "!=", "lt": "<", "le": "<="}
+_CALLS = {"land": "L_AND", "lor": "L_OR", "max": "V_MAX", "min": "V_MIN"}
+
+
+class Unsupported(ValueError):
+    """A world the native back end cannot represent (the caller falls back to Python)."""
+
+
+def to_c(e: Expr, var: Callable[[str], str]) -> str:
+    """C source computing ``e`` as the compiled Python (``model.expr.to_python``) does."""
+    if isinstance(e, Const):
+        v = e.value
+        if -(1 << 62) < v < (1 << 62):
+            return f"((v_t){v}LL)"
+        if not 0 <= v < (1 << MAX_WIDTH):
+            raise Unsupported(f"constant {v} does not fit {MAX_WIDTH} bits")
+        return f"(((v_t){v >> 64}ULL << 64) | (v_t){v & ((1 << 64) - 1)}ULL)"
+    if isinstance(e, Var):
+        return var(e.name)
+    assert isinstance(e, Op)
+    a = [to_c(x, var) for x in e.args]
+    if e.op in _BINARY:
+        return f"((v_t)({a[0]} {_BINARY[e.op]} {a[1]}))"
+    if e.op == "shr":
+        return f"({a[0]} >> {e.k})"
+    if e.op == "ite":
+        return f"({a[0]} ? {a[1]} : {a[2]})"
+    if e.op == "lnot":
+        return f"((v_t)!{a[0]})"
+    if e.op in _CALLS:
+        return f"{_CALLS[e.op]}({a[0]}, {a[1]})"
+    raise Unsupported(f"unknown operation {e.op!r}")
+
+
+class _Temps:
+    """Hash-consed temporaries of one step: each distinct operation is computed once, in a
+    ``const v_t`` (the IR's trees repeat sub-expressions heavily; sharing them keeps the C
+    small, so it compiles fast).  Every operation is pure, so computing an ``ite``'s both
+    arms or a ``land``'s second operand changes no value."""
+
+    def __init__(self, slots: dict[str, int]) -> None:
+        self.slots = slots
+        self.names: dict[tuple, str] = {}
+        self.lines: list[str] = []
+
+    def __call__(self, e: Expr) -> str:
+        if isinstance(e, Const):
+            return to_c(e, str)
+        if isinstance(e, Var):
+            return f"s[{self.slots[e.name]}]"
+        args = tuple(self(x) for x in e.args)
+        key = (e.op, args, e.k)
+        name = self.names.get(key)
+        if name is None:
+            name = f"e{len(self.names)}"
+            self.names[key] = name
+            op = Op(e.op, tuple(Var(a) for a in args), e.k)
+            self.lines.append(f"  const v_t {name} = {to_c(op, lambda a: a)};")
+        return name
+
+    def take(self) -> list[str]:
+        out, self.lines = self.lines, []
+        return out
+
+
+def _step_c(fn: str, st: Step, slots: dict[str, int], pc_slot: int, n: int) -> str:
+    """``static int fn(const v_t *s, v_t *t, int *bad)``: 0 when the guard is false, else
+    ``t`` (``n`` slots) is the successor and ``*bad`` whether the step violates."""
+    tmp = _Temps(slots)
+    out = [f"static int {fn}(const v_t *s, v_t *t, int *bad) {{"]
+    if st.guard != TRUE:
+        g = tmp(st.guard)
+        out += tmp.take()
+        out.append(f"  if (!{g}) return 0;")
+    vals = [tmp(e) for _, e in st.assigns]
+    target = str(st.goto[-1][1])
+    for cond, t in reversed(st.goto[:-1]):
+        target = f"({tmp(cond)} ? {t} : {target})"
+    bad = tmp(violation_of(st))
+    out += tmp.take()
+    out.append(f"  v_t pc = {target};")
+    out.append(f"  *bad = {bad} != 0;")
+    out.append(f"  memcpy(t, s, {n} * sizeof(v_t));")
+    for (name, _), v in zip(st.assigns, vals, strict=True):
+        out.append(f"  t[{slots[name]}] = {v};")
+    out.append(f"  t[{pc_slot}] = pc;")
+    out.append("  return 1;\n}")
+    return "\n".join(out)
+
+
+def _world_c(prefix: str, cw: CompiledWorld) -> list[str]:
+    """Step functions of ``cw`` and ``{prefix}_step(actor, pc, s, t, bad)``."""
+    slots, n = cw.slots, len(cw.initial)
+    out = []
+    for ai, a in enumerate(cw.world.actors):
+        for st in a.steps:
+            out.append(_step_c(f"{prefix}_{ai}_{st.pc}", st, slots, slots[a.pc_var], n))
+    out.append(f"static int {prefix}_step(int a, v_t pc, const v_t *s, v_t *t, int *bad) {{")
+    out.append("  switch (a) {")
+    for ai, a in enumerate(cw.world.actors):
+        out.append(f"  case {ai}: switch (pc) {{")
+        for st in a.steps:
+            out.append(f"    case {st.pc}: return {prefix}_{ai}_{st.pc}(s, t, bad);")
+        out.append("    default: return 0; }")
+    out.append("  }\n  return 0;\n}")
+    return out
+
+
+#: the widest slot a state may have (values are ``__int128`` when a slot passes 62 bits)
+MAX_WIDTH = 124
+
+
+def _layout(widths: list[int]) -> tuple[list[tuple[int, int]], int]:
+    """(word, shift) of every slot, and the number of 64-bit words: slots of up to 62 bits
+    are laid end to end (one may straddle two words); a wider one starts a word of its own
+    and takes two."""
+    places, word, at = [], 0, 0
+    for w in widths:
+        if w > MAX_WIDTH:
+            raise Unsupported(f"a slot of {w} bits")
+        if w > 62:
+            word, at = (word + 1, 0) if at else (word, 0)
+            places.append((word, 0))
+            word, at = word + 2, 0
+            continue
+        places.append((word, at))
+        at += w
+        if at >= 64:
+            word, at = word + 1, at - 64
+    return places, word + (1 if at else 0) or 1
+
+
+def _pack_c(places: list[tuple[int, int]], widths: list[int], nw: int) -> list[str]:
+    out = ["static int pack(const v_t *t, uint64_t *k) {  /* -1: a value outgrew its slot */",
+           f"  memset(k, 0, {nw} * sizeof(uint64_t));"]
+    for i, ((word, sh), w) in enumerate(zip(places, widths, strict=True)):
+        check = f"  if (t[{i}] < 0 || (t[{i}] >> {w})) return -1; "
+        if w > 62:
+            out.append(check + f"k[{word}] = (uint64_t)t[{i}]; "
+                       f"k[{word + 1}] = (uint64_t)(t[{i}] >> 64);")
+        elif sh + w > 64:  # straddles words `word` and `word + 1`
+            out.append(check + f"k[{word}] |= (uint64_t)t[{i}] << {sh}; "
+                       f"k[{word + 1}] |= (uint64_t)t[{i}] >> {64 - sh};")
+        else:
+            out.append(check + f"k[{word}] |= (uint64_t)t[{i}] << {sh};")
+    out += ["  return 0;", "}", "static void unpack(const uint64_t *k, v_t *t) {"]
+    for i, ((word, sh), w) in enumerate(zip(places, widths, strict=True)):
+        if w > 62:
+            out.append(f"  t[{i}] = (v_t)k[{word}] | ((v_t)k[{word + 1}] << 64);")
+        elif sh + w > 64:
+            out.append(f"  t[{i}] = (v_t)(((k[{word}] >> {sh}) | (k[{word + 1}] << {64 - sh}))"
+                       f" & {(1 << w) - 1}ULL);")
+        else:
+            out.append(f"  t[{i}] = (v_t)((k[{word}] >> {sh}) & {(1 << w) - 1}ULL);")
+    out.append("}")
+    return out
+
+
+def _canon_c(groups: list[list[tuple[int, ...]]], n: int, twin: bool) -> list[str]:
+    """``canon(t)``: each group's blocks sorted in place, as ``checks.symmetry`` sorts."""
+    out = ["static int use_symmetry;", "static void canon(v_t *t) {",
+           "  if (!use_symmetry) return;"]
+    for blocks in groups:
+        cells = [list(b) + ([n + i for i in b] if twin else []) for b in blocks]
+        m, k = len(cells[0]), len(cells)
+        out.append("  {")
+        out.append(f"    v_t b[{k}][{m}], x[{m}];")
+        for bi, cs in enumerate(cells):
+            out.append("    " + " ".join(f"b[{bi}][{j}] = t[{c}];" for j, c in enumerate(cs)))
+        out.append(f"    for (int i = 1; i < {k}; i++) {{")
+        out.append("      memcpy(x, b[i], sizeof x); int j = i - 1;")
+        out.append(f"      while (j >= 0 && lexcmp(b[j], x, {m}) > 0) {{"
+                   " memcpy(b[j + 1], b[j], sizeof x); j--; }")
+        out.append("      memcpy(b[j + 1], x, sizeof x);\n    }")
+        for bi, cs in enumerate(cells):
+            out.append("    " + " ".join(f"t[{c}] = b[{bi}][{j}];" for j, c in enumerate(cs)))
+        out.append("  }")
+    out.append("}")
+    return out
+
+
+def generate(cw: CompiledWorld, twin: CompiledWorld | None,
+             groups: list[list[tuple[int, ...]]], on_states: bool, driver: str) -> str:
+    """The whole C translation unit for one search (``driver``: the search's C text).
+    ``groups``: the symmetry groups, used when ``mc_new`` is asked for symmetry."""
+    n = len(cw.initial)
+    widths = [v.width(cw.world) for v in cw.world.variables]
+    init = list(cw.initial)
+    if twin is not None:
+        widths += [v.width(twin.world) for v in twin.world.variables] + [1]
+        init += list(twin.initial) + [1]
+    places, nw = _layout(widths)
+
+    def arr(name: str, xs: list[int], ty: str = "int") -> str:
+        return f"static const {ty} {name}[] = {{{', '.join(map(str, xs)) or '0'}}};"
+
+    out = ["/* generated by syncfs-mc checks/native/codegen.py: do not edit */",
+           "#include <stdint.h>", "#include <stdlib.h>", "#include <string.h>",
+           "typedef __int128 v_t;" if max(widths) > 62 else "typedef int64_t v_t;",
+           f"#define NS {len(widths)}", f"#define NREAL {n}", f"#define NW {nw}",
+           f"#define NA {len(cw.world.actors)}",
+           f"#define TWIN {1 if twin is not None else 0}",
+           f"#define ON_STATES {1 if on_states else 0}",
+           arr("PC", list(cw.pc_slots)), arr("DONE", [len(s) for s in cw.steps]),
+           arr("INIT", init, "v_t"),
+           "static inline v_t L_AND(v_t a, v_t b) { return a ? b : a; }",
+           "static inline v_t L_OR(v_t a, v_t b) { return a ? a : b; }",
+           "static inline v_t V_MAX(v_t a, v_t b) { return a >= b ? a : b; }",
+           "static inline v_t V_MIN(v_t a, v_t b) { return a <= b ? a : b; }",
+           "static inline int lexcmp(const v_t *a, const v_t *b, int m) {",
+           "  for (int i = 0; i < m; i++) if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;",
+           "  return 0;\n}"]
+    if twin is not None:
+        out += [f"#define NTWIN {len(twin.initial)}", arr("TPC", list(twin.pc_slots)),
+                arr("TDONE", [len(s) for s in twin.steps])]
+    out += _world_c("real", cw)
+    if twin is not None:
+        out += _world_c("twin", twin)
+    out += (_canon_c(groups, n, twin is not None) if groups
+            else ["static int use_symmetry;", "static void canon(v_t *t) { (void)t; }"])
+    out += _pack_c(places, widths, nw)
+    out.append(driver)
+    return "\n".join(out) + "\n"
