@@ -71,9 +71,12 @@ def _cells(scheme: str, lock: str, scenario: str, options: dict[str, Any], symme
     return row
 
 
-def run_case(scheme: str, lock: str, scenario: str, options: dict[str, Any]) -> dict[str, Any]:
+def run_case(scheme: str, lock: str, scenario: str, options: dict[str, Any],
+             nosym: bool = True) -> dict[str, Any]:
+    """The row as recorded; ``nosym=False`` leaves out the search without symmetry (and so
+    the ``states_nosym`` figures)."""
     row = _cells(scheme, lock, scenario, options, True)
-    if scenario in SYMMETRIC:
+    if scenario in SYMMETRIC and nosym:
         full = _cells(scheme, lock, scenario, options, False)
         for prop, cell in row.items():
             other = full[prop]
@@ -89,12 +92,29 @@ def _expected() -> dict[str, Any]:
     return json.loads(DATA.read_text())
 
 
+#: rows whose search without symmetry stores more states than this are checked with
+#: symmetry only by the Python reference in the suite: their no-symmetry figures are checked
+#: by ``tests/test_native.py`` (the native back end, equal to the reference bit for bit on
+#: every search it is compared on) and recomputed by ``--update``.  The two mustinc race
+#: rows are the only ones past it; their Python no-symmetry searches alone cost ~4 minutes
+#: of CI.
+NOSYM_SUITE_LIMIT = 1_000_000
+
+
+def _without_nosym(row: dict[str, Any]) -> dict[str, Any]:
+    return {p: {k: v for k, v in c.items() if k != "states_nosym"} for p, c in row.items()}
+
+
 @pytest.mark.parametrize("case", cases(), ids=lambda c: key(*c))
 def test_verdicts_match_the_recorded_matrix(case) -> None:
     expected = _expected()
     k = key(*case)
     assert k in expected, f"no recorded verdicts for {k}: run with --update and review"
-    assert run_case(*case) == expected[k]
+    row = expected[k]
+    if max((c.get("states_nosym", 0) for c in row.values()), default=0) > NOSYM_SUITE_LIMIT:
+        assert run_case(*case, nosym=False) == _without_nosym(row)
+    else:
+        assert run_case(*case) == row
 
 
 def test_matrix_has_no_stale_rows() -> None:
