@@ -118,6 +118,9 @@ def list_cmd() -> None:
               help="explicit: store every state, not one per permutation of identical actors")
 @click.option("--por/--no-por", default=False, show_default=True,
               help="explicit: partial-order reduction (pays only on big proofs; see README)")
+@click.option("--no-dead-reset", is_flag=True,
+              help="explicit: keep values no later step reads (store more states; to "
+                   "measure the reset)")
 @memory_option
 @click.option("--no-timings", is_flag=True,
               help="leave out seconds and memory: the output is the same on every run")
@@ -127,7 +130,7 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
               as_json: bool, engine: str, max_states: int | None, max_seconds: float | None,
               max_depth: int | None, minimize: str, no_symmetry: bool, por: bool,
               max_memory: int | None, no_timings: bool, output: str | None, backend: str,
-              **bounds) -> None:
+              no_dead_reset: bool, **bounds) -> None:
     """Check SCHEME: a verdict per property, the shortest trace for each violation."""
     scheme, lock = _variant(scheme, lock)
     chosen = properties(props)
@@ -141,7 +144,7 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
                          "or both, or --max-seconds")
     budget = budget_from(max_states, max_seconds, max_memory, minimize,
                          max_depth=max_depth or 200, symmetry=not no_symmetry, por=por,
-                         backend=backend)
+                         backend=backend, dead_reset=not no_dead_reset)
     if budget.minimize != "steps" and engine != "explicit":
         raise InputError("--minimize preemptions needs --engine explicit")
     if output is not None:
@@ -285,11 +288,11 @@ def _resolved(scheme: str, lock: str, prop: str, scenario: str, flock: bool,
     return resolve(scheme, lock, scenario, bounds_from(scenario, flock, **bounds), prop)
 
 
-def _promela(rc: ResolvedCheck) -> str:
+def _promela(rc: ResolvedCheck, dead_reset: bool = True) -> str:
     from checks.promela import ExportError, export
 
     try:
-        return export(rc)
+        return export(rc, dead_reset)
     except ExportError as e:
         raise InputError(f"cannot export {rc.scheme} --lock {rc.lock} for {rc.prop}: {e}"
                          ) from None
@@ -304,15 +307,18 @@ EXPORT_FORMATS = ("promela",)
 @variant_options
 @click.option("--format", "fmt", default="promela", show_default=True, help="promela")
 @click.option("-o", "--output", metavar="FILE", help="write the model to FILE (atomically)")
+@click.option("--no-dead-reset", is_flag=True,
+              help="the world as built: keep values no later step reads")
 @bound_options
 def export_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fmt: str,
-               output: str | None, **bounds) -> None:
+               output: str | None, no_dead_reset: bool, **bounds) -> None:
     """Write SCHEME's world, instrumented for one property, as a model for another checker
     (Promela for SPIN: same atomic steps, the property as assertions)."""
     pick("format", fmt, list(EXPORT_FORMATS))
     if output is not None:
         check_output_path(output)
-    write_output(_promela(_resolved(scheme, lock, prop, scenario, flock, bounds)), output)
+    write_output(_promela(_resolved(scheme, lock, prop, scenario, flock, bounds),
+                          not no_dead_reset), output)
 
 
 @cli.command("spin")

@@ -391,10 +391,12 @@ def _twin_inline(tw: _Layer, actor: str, alive: str, temps: list[str]) -> list[s
 # Variants
 
 
-def export(rc: ResolvedCheck) -> str:
+def export(rc: ResolvedCheck, dead_reset: bool = True) -> str:
     """The Promela model of one resolved check (its instrumented world, and the twin when the
     property needs one), with a header saying what it is, its effective bounds, how to run
-    it, and which syncfs-mc wrote it."""
+    it, and which syncfs-mc wrote it.  ``dead_reset``: the world the explicit engine
+    searches, dead values reset (``checks.deadreset``), so that SPIN stores exactly the
+    states it stores without symmetry; off, the world as built."""
     bounds = ", ".join(f"{k}={v}" for k, v in rc.params.to_json().items())
     on_states = rc.spec.on_states
     header = [
@@ -404,9 +406,12 @@ def export(rc: ResolvedCheck) -> str:
         "step and branch, the property's violation condition as assert(!(...)).",
         "Run: spin -a FILE && gcc -O2 -fwrapv -DSAFETY -DBFS -o pan pan.c && ./pan "
         + ("(deadlock: invalid end states)" if on_states else "-E (assertions only)"),
+        ("Dead values are reset to their initial value after their last read (syncfs-mc "
+         "checks/deadreset.py)." if dead_reset else "The world as built (no dead-value reset)."),
         f"Assertions starting with {RANGE_MARK} check the 30-bit range of int words: "
         "their failure means the export is not exact.",
     ]
     for line in rc.world.prologue:
         header.append(f"prologue (already in the initial values): {line}")
-    return to_promela(rc.world, rc.prop, header, rc.twin)
+    world, twin = (rc.search_world, rc.search_twin) if dead_reset else (rc.world, rc.twin)
+    return to_promela(world, rc.prop, header, twin)

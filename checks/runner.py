@@ -66,6 +66,9 @@ class Budget:
     #: explicit: "auto" (native when a C compiler is present), "python" or "native"
     #: (``checks.native``; ``$SYNCFS_MC_BACKEND`` sets what "auto" means, for the tests)
     backend: str = "auto"
+    #: explicit: search the world with dead values reset (``checks.deadreset``; off:
+    #: ``--no-dead-reset``, to compare); verdicts and shortest lengths are the same
+    dead_reset: bool = True
 
     @property
     def limits(self) -> explicit.Limits:
@@ -81,8 +84,10 @@ def _found(rc: ResolvedCheck, schedule: tuple[str, ...] | None) -> tuple[Trace, 
 
 def _explicit(rc: ResolvedCheck, budget: Budget,
               progress: explicit.ProgressFn | None = None) -> PropertyResult:
-    cw = explicit.compile_world(rc.world)
-    twin = explicit.compile_world(rc.twin) if rc.twin is not None else None
+    world, twin_world = ((rc.search_world, rc.search_twin) if budget.dead_reset
+                         else (rc.world, rc.twin))
+    cw = explicit.compile_world(world)
+    twin = explicit.compile_world(twin_world) if twin_world is not None else None
     backend, _ = native.resolve(budget.backend, budget.por, budget.minimize)
     if budget.minimize == "preemptions":
         out = explicit.search_fewest_switches(cw, rc.prop, budget.limits, twin, progress)

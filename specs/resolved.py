@@ -9,6 +9,8 @@ this one place, everything that follows from it:
 * the world built with them, instrumented by the property's monitor, and for a property
   decided against a wide-counter twin (``wrap``) the twin, ``TWIN_EXTRA_BITS`` wider;
 * whether the scheme declares the property outside its contract (``by_design``);
+* the worlds the explicit searches explore: the same with dead values reset
+  (``checks.deadreset``; ``search_world``, ``search_twin``);
 * the replay key of a schedule (``specs.replaykey``): the overrides are taken against the
   preset from the bounds *asked for*, so that ``syncfs-mc replay`` rebuilds the same world.
 
@@ -66,6 +68,21 @@ class ResolvedCheck:
         wide = dataclasses.replace(self.requested,
                                    counter_bits=self.requested.counter_bits + TWIN_EXTRA_BITS)
         return self.spec.instrument(self._build(wide))
+
+    @cached_property
+    def search_world(self) -> World:
+        """``world`` with dead values reset (``checks.deadreset``): what the explicit
+        searches explore by default.  Traces replay in ``world``, which keeps every value."""
+        from checks.deadreset import reset_dead
+
+        return reset_dead(self.world)
+
+    @cached_property
+    def search_twin(self) -> World | None:
+        """``twin`` with dead values reset, or None."""
+        from checks.deadreset import reset_dead
+
+        return None if self.twin is None else reset_dead(self.twin)
 
     def __getstate__(self) -> dict[str, object]:
         """Pickle the query and its resolution, never the built worlds (they hold code)."""

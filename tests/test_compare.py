@@ -64,8 +64,8 @@ def test_cli_text_is_plain_when_piped() -> None:
     assert code == 0, err
     assert "\x1b[" not in out and err == ""
     assert "copy-naive --lock none      violated (9 steps)" in out
-    assert "copy-naive --lock spinlock  holds (873 states)" in out
-    assert "breaks in 9 steps with --lock none; holds with --lock spinlock (873 states)" in out
+    assert "copy-naive --lock spinlock  holds (687 states)" in out
+    assert "breaks in 9 steps with --lock none; holds with --lock spinlock (687 states)" in out
     assert "replay: syncfs-mc replay copy-naive/none/seed/lost/-/" in out
 
 
