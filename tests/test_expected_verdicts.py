@@ -96,8 +96,8 @@ def _expected() -> dict[str, Any]:
 #: symmetry only by the Python reference in the suite: their no-symmetry figures are checked
 #: by ``tests/test_native.py`` (the native back end, equal to the reference bit for bit on
 #: every search it is compared on) and recomputed by ``--update``.  The two mustinc race
-#: rows are the only ones past it; their Python no-symmetry searches alone cost ~4 minutes
-#: of CI.
+#: rows (about 700,000 states without symmetry, dead values reset) are the only ones past
+#: it; their Python no-symmetry searches alone would cost about 3 minutes of CI.
 NOSYM_SUITE_LIMIT = 500_000
 
 
