@@ -395,7 +395,7 @@ def export(rc: ResolvedCheck, dead_reset: bool = True) -> str:
     """The Promela model of one resolved check (its instrumented world, and the twin when the
     property needs one), with a header saying what it is, its effective bounds, how to run
     it, and which syncfs-mc wrote it.  ``dead_reset``: the world the explicit engine
-    searches, dead values reset (``checks.deadreset``), so that SPIN stores exactly the
+    searches, dead values reset (``specs.deadreset``), so that SPIN stores exactly the
     states it stores without symmetry; off, the world as built."""
     bounds = ", ".join(f"{k}={v}" for k, v in rc.params.to_json().items())
     on_states = rc.spec.on_states
@@ -407,7 +407,7 @@ def export(rc: ResolvedCheck, dead_reset: bool = True) -> str:
         "Run: spin -a FILE && gcc -O2 -fwrapv -DSAFETY -DBFS -o pan pan.c && ./pan "
         + ("(deadlock: invalid end states)" if on_states else "-E (assertions only)"),
         ("Dead values are reset to their initial value after their last read (syncfs-mc "
-         "checks/deadreset.py)." if dead_reset else "The world as built (no dead-value reset)."),
+         "specs/deadreset.py)." if dead_reset else "The world as built (no dead-value reset)."),
         f"Assertions starting with {RANGE_MARK} check the 30-bit range of int words: "
         "their failure means the export is not exact.",
     ]

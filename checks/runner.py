@@ -66,7 +66,7 @@ class Budget:
     #: explicit: "auto" (native when a C compiler is present), "python" or "native"
     #: (``checks.native``; ``$SYNCFS_MC_BACKEND`` sets what "auto" means, for the tests)
     backend: str = "auto"
-    #: explicit: search the world with dead values reset (``checks.deadreset``; off:
+    #: explicit: search the world with dead values reset (``specs.deadreset``; off:
     #: ``--no-dead-reset``, to compare); verdicts and shortest lengths are the same
     dead_reset: bool = True
 
@@ -94,6 +94,8 @@ def _explicit(rc: ResolvedCheck, budget: Budget,
     elif backend == "native":
         out, _ = native.search(cw, rc.prop, budget.limits, twin, budget.symmetry, progress,
                                explicit.PROGRESS_INTERVAL)
+    elif backend == "python-first":
+        out = _python_first(cw, rc.prop, budget, twin, progress)
     else:
         out = explicit.search(cw, rc.prop, budget.limits, twin, budget.symmetry, progress,
                               por=budget.por)
@@ -104,6 +106,30 @@ def _explicit(rc: ResolvedCheck, budget: Budget,
     proof = "exhaustive" if out.verdict is Verdict.HOLDS else None
     return PropertyResult(rc.prop, out.verdict, out.reason, out.stats, None, rc.by_design,
                           proof=proof)
+
+
+def _python_first(cw: explicit.CompiledWorld, prop: str, budget: Budget,
+                  twin: explicit.CompiledWorld | None,
+                  progress: explicit.ProgressFn | None) -> explicit.Outcome:
+    """``--backend auto``: the Python search up to ``native.PYTHON_FIRST_STATES`` states;
+    past that the native search from the start, with what is left of the time limit.  The
+    outcome is the deciding search's (both give the same figures), its seconds the sum."""
+    limits = budget.limits
+    cap = native.PYTHON_FIRST_STATES
+    if limits.max_states is not None and limits.max_states <= cap:
+        return explicit.search(cw, prop, limits, twin, budget.symmetry, progress)
+    first = explicit.search(cw, prop, dataclasses.replace(limits, max_states=cap), twin,
+                            budget.symmetry, progress)
+    if first.verdict is not Verdict.UNKNOWN or first.stats.states < cap:
+        return first  # decided, or another limit (time, memory) was hit
+    spent = first.stats.seconds
+    rest = dataclasses.replace(limits, max_seconds=None if limits.max_seconds is None
+                               else max(0.0, limits.max_seconds - spent))
+    out, _ = native.search(cw, prop, rest, twin, budget.symmetry, progress,
+                           explicit.PROGRESS_INTERVAL)
+    return dataclasses.replace(out, stats=dataclasses.replace(
+        out.stats, seconds=out.stats.seconds + spent,
+        peak_mib=max(out.stats.peak_mib, first.stats.peak_mib)))
 
 
 def _smt(rc: ResolvedCheck, budget: Budget,

@@ -10,7 +10,7 @@ this one place, everything that follows from it:
   decided against a wide-counter twin (``wrap``) the twin, ``TWIN_EXTRA_BITS`` wider;
 * whether the scheme declares the property outside its contract (``by_design``);
 * the worlds the explicit searches explore: the same with dead values reset
-  (``checks.deadreset``; ``search_world``, ``search_twin``);
+  (``specs.deadreset``; ``search_world``, ``search_twin``);
 * the replay key of a schedule (``specs.replaykey``): the overrides are taken against the
   preset from the bounds *asked for*, so that ``syncfs-mc replay`` rebuilds the same world.
 
@@ -27,6 +27,7 @@ from functools import cached_property
 from model.ir import World
 from model.variants import DISCIPLINES, load_catalogue, scheme_for
 from model.world import WorldParams, build_world, effective_params
+from specs.deadreset import reset_dead
 from specs.properties import PROPERTIES, Property
 from specs.replaykey import ReplayKey, make_key
 
@@ -71,17 +72,13 @@ class ResolvedCheck:
 
     @cached_property
     def search_world(self) -> World:
-        """``world`` with dead values reset (``checks.deadreset``): what the explicit
+        """``world`` with dead values reset (``specs.deadreset``): what the explicit
         searches explore by default.  Traces replay in ``world``, which keeps every value."""
-        from checks.deadreset import reset_dead
-
         return reset_dead(self.world)
 
     @cached_property
     def search_twin(self) -> World | None:
         """``twin`` with dead values reset, or None."""
-        from checks.deadreset import reset_dead
-
         return None if self.twin is None else reset_dead(self.twin)
 
     def __getstate__(self) -> dict[str, object]:

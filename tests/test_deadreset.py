@@ -1,4 +1,4 @@
-"""The dead-value reset (``checks.deadreset``): exact, and it pays.
+"""The dead-value reset (``specs.deadreset``): exact, and it pays.
 
 * The argument of the module docstring checked state by state: on every reachable state ``s``
   of the world as built (small worlds, every scheme, several disciplines and properties), the
@@ -19,10 +19,10 @@ from click.testing import CliRunner
 
 from checks import explicit
 from checks.cli import cli
-from checks.deadreset import cone_of_influence, live_in, representative, reset_dead
 from model.errseq import ErrseqLayout
 from model.expr import TRUE, E, Var
 from model.ir import GHOST, LOCAL, PC, Actor, Step, VarDecl, World
+from specs.deadreset import cone_of_influence, live_in, representative, reset_dead
 from specs.resolved import resolve
 from specs.scenarios import SCENARIOS
 

@@ -61,7 +61,7 @@ def test_native_reproduces_the_discipline_matrix(case, native_backend) -> None:
 def _worlds(scheme: str, lock: str, scenario: str, prop: str, dead_reset: bool = True,
             **opts):
     """The compiled world the explicit engine searches (and its twin): dead values reset
-    (``checks.deadreset``), as by default, or the world as built."""
+    (``specs.deadreset``), as by default, or the world as built."""
     params = dataclasses.replace(SCENARIOS[scenario][0], **opts)
     rc = resolve(scheme, lock, scenario, params, prop)
     world, twin = (rc.search_world, rc.search_twin) if dead_reset else (rc.world, rc.twin)
@@ -153,7 +153,8 @@ def test_a_second_search_pays_no_compile(tmp_path, monkeypatch) -> None:
 
 def test_the_backend_choice(monkeypatch) -> None:
     monkeypatch.delenv("SYNCFS_MC_BACKEND")
-    assert native.resolve("auto") == ("native", None)
+    assert native.resolve("auto") == ("python-first", None)
+    assert native.resolve("native") == ("native", None)
     assert native.resolve("python") == ("python", None)
     assert native.resolve("native", por=True)[0] == "python"  # documented fallback
     assert native.resolve("native", minimize="preemptions")[0] == "python"
@@ -162,6 +163,27 @@ def test_the_backend_choice(monkeypatch) -> None:
     assert backend == "python" and note is not None and "no C compiler" in note
     with pytest.raises(native.CompilerMissing):
         native.resolve("native")
+
+
+@pytest.mark.parametrize("scheme,lock,prop", [("cursor", "spinlock", "lost"),  # 76,759 states
+                                              ("cursor", "spinlock", "unseen"),  # violated
+                                              ("volatile", "none", "lost")])  # 33k states
+def test_auto_searches_in_python_first_then_natively_with_the_same_figures(
+        scheme, lock, prop, tmp_path, monkeypatch) -> None:
+    """``auto``: a world decided within ``PYTHON_FIRST_STATES`` never waits for a compile;
+    a bigger one is searched again natively, with the Python engine's figures."""
+    from checks.runner import Budget, check_resolved
+
+    monkeypatch.delenv("SYNCFS_MC_BACKEND")
+    monkeypatch.setenv("SYNCFS_MC_CACHE", str(tmp_path))
+    rc = resolve(scheme, lock, "race", SCENARIOS["race"][0], prop)
+    auto = check_resolved(rc, budget=Budget(backend="auto"))
+    py = check_resolved(rc, budget=Budget(backend="python"))
+    assert (auto.verdict, auto.trace_length, auto.stats.states, auto.stats.transitions,
+            auto.reason) == (py.verdict, py.trace_length, py.stats.states,
+                             py.stats.transitions, py.reason)
+    compiled = any(tmp_path.iterdir())
+    assert compiled == (py.stats.states > native.PYTHON_FIRST_STATES)
 
 
 def test_native_forced_without_a_compiler_is_exit_2(monkeypatch) -> None:

@@ -20,8 +20,12 @@ from checks.native.codegen import Unsupported
 from checks.native.search import search
 
 BACKENDS = ("auto", "python", "native")
+#: ``auto``: states the Python search may store before the native one takes over (about a
+#: third of a second of Python search; compiling a world at -O1 takes about one second)
+PYTHON_FIRST_STATES = 20_000
 
-__all__ = ["BACKENDS", "CompilerMissing", "Unsupported", "available", "resolve", "search"]
+__all__ = ["BACKENDS", "PYTHON_FIRST_STATES", "CompilerMissing", "Unsupported", "available",
+           "resolve", "search"]
 
 
 def available() -> bool:
@@ -31,7 +35,10 @@ def available() -> bool:
 
 def resolve(backend: str, por: bool = False, minimize: str = "steps") -> tuple[str, str | None]:
     """The back end a search runs on, and a one-line note when the choice is not the
-    obvious one.  ``native`` forced without a compiler raises :class:`CompilerMissing`."""
+    obvious one.  ``native`` forced without a compiler raises :class:`CompilerMissing`.
+    ``auto`` with a compiler gives ``python-first``: the Python search up to
+    ``PYTHON_FIRST_STATES`` states, then the native one (a world that small is decided
+    before a compile would have finished)."""
     if backend == "auto":
         backend = os.environ.get("SYNCFS_MC_BACKEND") or "auto"
     if backend == "python":
@@ -46,4 +53,4 @@ def resolve(backend: str, por: bool = False, minimize: str = "steps") -> tuple[s
     if python_only is not None:
         note = f"note: {python_only} runs on the Python back end"
         return "python", note if backend == "native" else None
-    return "native", None
+    return ("python-first" if backend == "auto" else "native"), None

@@ -4,6 +4,7 @@
  * Generated from the instrumented IR: one proctype per actor, one d_step per atomic
  * step and branch, the property's violation condition as assert(!(...)).
  * Run: spin -a FILE && gcc -O2 -fwrapv -DSAFETY -DBFS -o pan pan.c && ./pan -E (assertions only)
+ * Dead values are reset to their initial value after their last read (syncfs-mc specs/deadreset.py).
  * Assertions starting with range_ok check the 30-bit range of int words: their failure means the export is not exact.
  */
 
@@ -42,22 +43,26 @@ active proctype W() {
     do
     :: d_step { /* errseq_set(U).read */
            ((W_pc == 0) && ((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U)) ->
-           W_old = (((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U) -> 0 : U);
+           W_old = (((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U) -> 0 : (((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U) -> 0 : U));
            g_G = (((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U) -> (g_G + 1) : g_G);
+           U = (((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U) -> 0 : U);
+           assert(range_ok && U >= 0 && U < 1073741824);
            assert(range_ok && W_old >= 0 && W_old < 1073741824);
            W_pc = 2
        }; break
     :: d_step { /* errseq_set(U).read */
            ((W_pc == 0) && (!((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U))) ->
-           W_old = (((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U) -> 0 : U);
+           W_old = (((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U) -> 0 : (((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U) -> 0 : U));
            g_G = (((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U) -> (g_G + 1) : g_G);
+           U = (((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U) -> 0 : U);
+           assert(range_ok && U >= 0 && U < 1073741824);
            assert(range_ok && W_old >= 0 && W_old < 1073741824);
            W_pc = 1
        }
     :: d_step { /* errseq_set(U).cmpxchg */
            ((W_pc == 1) && ((U == W_old) || ((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U))) ->
-           W_t0 = ((U == W_old) -> (((W_old & 4096) != 0) -> ((((W_old & 2147475456) | 5) + 8192) & 2147483647) : ((W_old & 2147475456) | 5)) : U);
-           W_t1 = (((U == W_old) || ((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U)) -> 0 : U);
+           W_t0 = (((U == W_old) || ((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U)) -> 0 : ((U == W_old) -> (((W_old & 4096) != 0) -> ((((W_old & 2147475456) | 5) + 8192) & 2147483647) : ((W_old & 2147475456) | 5)) : U));
+           W_t1 = (((U == W_old) || ((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U)) -> 0 : (((U == W_old) || ((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U)) -> 0 : U));
            W_t2 = (((U == W_old) || ((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U)) -> (g_G + 1) : g_G);
            U = W_t0;
            W_old = W_t1;
@@ -71,8 +76,8 @@ active proctype W() {
        }; break
     :: d_step { /* errseq_set(U).cmpxchg */
            ((W_pc == 1) && (!((U == W_old) || ((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U)))) ->
-           W_t0 = ((U == W_old) -> (((W_old & 4096) != 0) -> ((((W_old & 2147475456) | 5) + 8192) & 2147483647) : ((W_old & 2147475456) | 5)) : U);
-           W_t1 = (((U == W_old) || ((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U)) -> 0 : U);
+           W_t0 = (((U == W_old) || ((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U)) -> 0 : ((U == W_old) -> (((W_old & 4096) != 0) -> ((((W_old & 2147475456) | 5) + 8192) & 2147483647) : ((W_old & 2147475456) | 5)) : U));
+           W_t1 = (((U == W_old) || ((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U)) -> 0 : (((U == W_old) || ((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U)) -> 0 : U));
            W_t2 = (((U == W_old) || ((((U & 4096) != 0) -> ((((U & 2147475456) | 5) + 8192) & 2147483647) : ((U & 2147475456) | 5)) == U)) -> (g_G + 1) : g_G);
            U = W_t0;
            W_old = W_t1;
@@ -99,25 +104,21 @@ active proctype P1() {
            (P1_pc == 0) ->
            fd1_f_sb_err = (((O & 4096) != 0) -> O : 0);
            g_fd1_hi = g_G;
-           g_fd1_lo = g_O_R;
            assert(range_ok && fd1_f_sb_err >= 0 && fd1_f_sb_err < 1073741824);
            P1_pc = 1
        }
     :: d_step { /* check_and_advance(O).read */
            ((P1_pc == 1) && ((O == fd1_f_sb_err) || ((O | 4096) == O))) ->
            assert(!(((O == fd1_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095))) == 0) && ((((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_fd1_hi : g_P1_hi) < g_G))));
-           P1_old = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : O);
-           P1_ret = ((O == fd1_f_sb_err) -> 0 : (O & 4095));
+           P1_old = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : O));
+           P1_ret = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095)));
            P1_sret = 0;
-           g_O_R = ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P1_acc) == 0))) -> ((((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) -> g_O_R : (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) : g_O_R) > (((((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) > g_G) -> (((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) : g_G)) -> ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) -> g_O_R : (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) : g_O_R) : (((((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) > g_G) -> (((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) : g_G)) : ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) -> g_O_R : (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) : g_O_R));
-           g_P1_Gs = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : g_G);
-           g_P1_hi = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_fd1_hi : g_P1_hi));
-           g_P1_lo = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_fd1_lo : g_P1_lo));
+           g_P1_Gs = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : g_G));
+           g_P1_hi = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_fd1_hi : g_P1_hi)) : 0);
            g_fd1_hi = ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P1_acc) == 0))) -> (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P1_Ge) : ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> g_G : g_fd1_hi));
-           g_P1_Ge = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P1_Ge));
-           g_fd1_lo = ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P1_acc) == 0))) -> (((((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) > g_G) -> (((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) : g_G) : ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo));
-           g_P1_acc = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P1_acc));
-           fd1_f_sb_err = (((!(O == fd1_f_sb_err)) && ((O | 4096) == O)) -> O : fd1_f_sb_err);
+           g_P1_Ge = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P1_Ge)) : 0);
+           g_P1_acc = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P1_acc)) : 0);
+           fd1_f_sb_err = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((!(O == fd1_f_sb_err)) && ((O | 4096) == O)) -> O : fd1_f_sb_err) : 0);
            assert(range_ok && P1_old >= 0 && P1_old < 1073741824);
            assert(range_ok && fd1_f_sb_err >= 0 && fd1_f_sb_err < 1073741824);
            P1_pc = 3
@@ -125,18 +126,15 @@ active proctype P1() {
     :: d_step { /* check_and_advance(O).read */
            ((P1_pc == 1) && (!((O == fd1_f_sb_err) || ((O | 4096) == O)))) ->
            assert(!(((O == fd1_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095))) == 0) && ((((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_fd1_hi : g_P1_hi) < g_G))));
-           P1_old = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : O);
-           P1_ret = ((O == fd1_f_sb_err) -> 0 : (O & 4095));
+           P1_old = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : O));
+           P1_ret = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095)));
            P1_sret = 0;
-           g_O_R = ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P1_acc) == 0))) -> ((((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) -> g_O_R : (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) : g_O_R) > (((((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) > g_G) -> (((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) : g_G)) -> ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) -> g_O_R : (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) : g_O_R) : (((((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) > g_G) -> (((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) : g_G)) : ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) -> g_O_R : (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) : g_O_R));
-           g_P1_Gs = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : g_G);
-           g_P1_hi = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_fd1_hi : g_P1_hi));
-           g_P1_lo = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_fd1_lo : g_P1_lo));
+           g_P1_Gs = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : g_G));
+           g_P1_hi = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_fd1_hi : g_P1_hi)) : 0);
            g_fd1_hi = ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P1_acc) == 0))) -> (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P1_Ge) : ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> g_G : g_fd1_hi));
-           g_P1_Ge = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P1_Ge));
-           g_fd1_lo = ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P1_acc) == 0))) -> (((((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) > g_G) -> (((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) : g_G) : ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo));
-           g_P1_acc = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P1_acc));
-           fd1_f_sb_err = (((!(O == fd1_f_sb_err)) && ((O | 4096) == O)) -> O : fd1_f_sb_err);
+           g_P1_Ge = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P1_Ge)) : 0);
+           g_P1_acc = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P1_acc)) : 0);
+           fd1_f_sb_err = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((!(O == fd1_f_sb_err)) && ((O | 4096) == O)) -> O : fd1_f_sb_err) : 0);
            assert(range_ok && P1_old >= 0 && P1_old < 1073741824);
            assert(range_ok && fd1_f_sb_err >= 0 && fd1_f_sb_err < 1073741824);
            P1_pc = 2
@@ -146,15 +144,14 @@ active proctype P1() {
            assert(!((((P1_sret != 0) -> P1_sret : P1_ret) == 0) && (g_fd1_hi < g_P1_Gs)));
            O = ((O == P1_old) -> (P1_old | 4096) : O);
            fd1_f_sb_err = (P1_old | 4096);
-           g_O_R = (((((P1_sret != 0) -> P1_sret : P1_ret) != 0) && (((P1_old & 4095) != 0) == 0)) -> (((((P1_old & 4095) != 0) -> ((g_O_R > (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs)) -> g_O_R : (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs)) : g_O_R) > ((((((P1_old & 4095) != 0) -> (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs) : g_fd1_lo) + 1) > g_P1_Gs) -> ((((P1_old & 4095) != 0) -> (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs) : g_fd1_lo) + 1) : g_P1_Gs)) -> (((P1_old & 4095) != 0) -> ((g_O_R > (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs)) -> g_O_R : (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs)) : g_O_R) : ((((((P1_old & 4095) != 0) -> (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs) : g_fd1_lo) + 1) > g_P1_Gs) -> ((((P1_old & 4095) != 0) -> (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs) : g_fd1_lo) + 1) : g_P1_Gs)) : (((P1_old & 4095) != 0) -> ((g_O_R > (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs)) -> g_O_R : (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs)) : g_O_R));
            g_P1_Ge = 0;
+           g_P1_Gs = 0;
            g_P1_acc = 0;
            g_P1_hi = 0;
-           g_P1_lo = 0;
            g_fd1_hi = (((((P1_sret != 0) -> P1_sret : P1_ret) != 0) && (((P1_old & 4095) != 0) == 0)) -> g_G : (((P1_old & 4095) != 0) -> g_G : g_fd1_hi));
-           g_fd1_lo = (((((P1_sret != 0) -> P1_sret : P1_ret) != 0) && (((P1_old & 4095) != 0) == 0)) -> ((((((P1_old & 4095) != 0) -> (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs) : g_fd1_lo) + 1) > g_P1_Gs) -> ((((P1_old & 4095) != 0) -> (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs) : g_fd1_lo) + 1) : g_P1_Gs) : (((P1_old & 4095) != 0) -> (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs) : g_fd1_lo));
            P1_old = 0;
-           g_P1_Gs = 0;
+           P1_ret = 0;
+           P1_sret = 0;
            assert(range_ok && O >= 0 && O < 1073741824);
            assert(range_ok && P1_old >= 0 && P1_old < 1073741824);
            assert(range_ok && fd1_f_sb_err >= 0 && fd1_f_sb_err < 1073741824);
@@ -163,18 +160,15 @@ active proctype P1() {
     :: d_step { /* check_and_advance(O).read */
            ((P1_pc == 3) && ((O == fd1_f_sb_err) || ((O | 4096) == O))) ->
            assert(!(((O == fd1_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095))) == 0) && ((((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_fd1_hi : g_P1_hi) < g_G))));
-           P1_old = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : O);
-           P1_ret = ((O == fd1_f_sb_err) -> 0 : (O & 4095));
+           P1_old = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : O));
+           P1_ret = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095)));
            P1_sret = 0;
-           g_O_R = ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P1_acc) == 0))) -> ((((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) -> g_O_R : (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) : g_O_R) > (((((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) > g_G) -> (((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) : g_G)) -> ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) -> g_O_R : (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) : g_O_R) : (((((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) > g_G) -> (((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) : g_G)) : ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) -> g_O_R : (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) : g_O_R));
-           g_P1_Gs = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : g_G);
-           g_P1_hi = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_fd1_hi : g_P1_hi));
-           g_P1_lo = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_fd1_lo : g_P1_lo));
-           g_fd1_hi = ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P1_acc) == 0))) -> (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P1_Ge) : ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> g_G : g_fd1_hi));
-           g_P1_Ge = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P1_Ge));
-           g_fd1_lo = ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P1_acc) == 0))) -> (((((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) > g_G) -> (((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) : g_G) : ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo));
-           g_P1_acc = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P1_acc));
-           fd1_f_sb_err = (((!(O == fd1_f_sb_err)) && ((O | 4096) == O)) -> O : fd1_f_sb_err);
+           g_P1_Gs = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : g_G));
+           g_P1_hi = 0;
+           g_fd1_hi = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P1_acc) == 0))) -> (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P1_Ge) : ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> g_G : g_fd1_hi)));
+           fd1_f_sb_err = 0;
+           g_P1_Ge = 0;
+           g_P1_acc = 0;
            assert(range_ok && P1_old >= 0 && P1_old < 1073741824);
            assert(range_ok && fd1_f_sb_err >= 0 && fd1_f_sb_err < 1073741824);
            P1_pc = 5
@@ -182,18 +176,15 @@ active proctype P1() {
     :: d_step { /* check_and_advance(O).read */
            ((P1_pc == 3) && (!((O == fd1_f_sb_err) || ((O | 4096) == O)))) ->
            assert(!(((O == fd1_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095))) == 0) && ((((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_fd1_hi : g_P1_hi) < g_G))));
-           P1_old = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : O);
-           P1_ret = ((O == fd1_f_sb_err) -> 0 : (O & 4095));
+           P1_old = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : O));
+           P1_ret = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095)));
            P1_sret = 0;
-           g_O_R = ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P1_acc) == 0))) -> ((((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) -> g_O_R : (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) : g_O_R) > (((((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) > g_G) -> (((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) : g_G)) -> ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) -> g_O_R : (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) : g_O_R) : (((((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) > g_G) -> (((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) : g_G)) : ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) -> g_O_R : (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G)) : g_O_R));
-           g_P1_Gs = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : g_G);
-           g_P1_hi = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_fd1_hi : g_P1_hi));
-           g_P1_lo = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_fd1_lo : g_P1_lo));
-           g_fd1_hi = ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P1_acc) == 0))) -> (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P1_Ge) : ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> g_G : g_fd1_hi));
-           g_P1_Ge = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P1_Ge));
-           g_fd1_lo = ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P1_acc) == 0))) -> (((((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) > g_G) -> (((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo) + 1) : g_G) : ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd1_lo + 1) > g_G) -> (g_fd1_lo + 1) : g_G) : g_fd1_lo));
-           g_P1_acc = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P1_acc));
-           fd1_f_sb_err = (((!(O == fd1_f_sb_err)) && ((O | 4096) == O)) -> O : fd1_f_sb_err);
+           g_P1_Gs = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : g_G));
+           g_P1_hi = 0;
+           g_fd1_hi = (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> 0 : ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd1_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd1_f_sb_err) || ((O | 4096) == O)) -> (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P1_acc) == 0))) -> (((O == fd1_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P1_Ge) : ((((O == fd1_f_sb_err) || ((O | 4096) == O)) && (((O == fd1_f_sb_err) -> 0 : (O & 4095)) != 0)) -> g_G : g_fd1_hi)));
+           fd1_f_sb_err = 0;
+           g_P1_Ge = 0;
+           g_P1_acc = 0;
            assert(range_ok && P1_old >= 0 && P1_old < 1073741824);
            assert(range_ok && fd1_f_sb_err >= 0 && fd1_f_sb_err < 1073741824);
            P1_pc = 4
@@ -202,16 +193,15 @@ active proctype P1() {
            (P1_pc == 4) ->
            assert(!((((P1_sret != 0) -> P1_sret : P1_ret) == 0) && (g_fd1_hi < g_P1_Gs)));
            O = ((O == P1_old) -> (P1_old | 4096) : O);
-           fd1_f_sb_err = (P1_old | 4096);
-           g_O_R = (((((P1_sret != 0) -> P1_sret : P1_ret) != 0) && (((P1_old & 4095) != 0) == 0)) -> (((((P1_old & 4095) != 0) -> ((g_O_R > (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs)) -> g_O_R : (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs)) : g_O_R) > ((((((P1_old & 4095) != 0) -> (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs) : g_fd1_lo) + 1) > g_P1_Gs) -> ((((P1_old & 4095) != 0) -> (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs) : g_fd1_lo) + 1) : g_P1_Gs)) -> (((P1_old & 4095) != 0) -> ((g_O_R > (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs)) -> g_O_R : (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs)) : g_O_R) : ((((((P1_old & 4095) != 0) -> (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs) : g_fd1_lo) + 1) > g_P1_Gs) -> ((((P1_old & 4095) != 0) -> (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs) : g_fd1_lo) + 1) : g_P1_Gs)) : (((P1_old & 4095) != 0) -> ((g_O_R > (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs)) -> g_O_R : (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs)) : g_O_R));
+           P1_old = 0;
+           P1_ret = 0;
+           P1_sret = 0;
+           fd1_f_sb_err = 0;
            g_P1_Ge = 0;
+           g_P1_Gs = 0;
            g_P1_acc = 0;
            g_P1_hi = 0;
-           g_P1_lo = 0;
-           g_fd1_hi = (((((P1_sret != 0) -> P1_sret : P1_ret) != 0) && (((P1_old & 4095) != 0) == 0)) -> g_G : (((P1_old & 4095) != 0) -> g_G : g_fd1_hi));
-           g_fd1_lo = (((((P1_sret != 0) -> P1_sret : P1_ret) != 0) && (((P1_old & 4095) != 0) == 0)) -> ((((((P1_old & 4095) != 0) -> (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs) : g_fd1_lo) + 1) > g_P1_Gs) -> ((((P1_old & 4095) != 0) -> (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs) : g_fd1_lo) + 1) : g_P1_Gs) : (((P1_old & 4095) != 0) -> (((g_fd1_lo + 1) > g_P1_Gs) -> (g_fd1_lo + 1) : g_P1_Gs) : g_fd1_lo));
-           P1_old = 0;
-           g_P1_Gs = 0;
+           g_fd1_hi = 0;
            assert(range_ok && O >= 0 && O < 1073741824);
            assert(range_ok && P1_old >= 0 && P1_old < 1073741824);
            assert(range_ok && fd1_f_sb_err >= 0 && fd1_f_sb_err < 1073741824);
@@ -232,25 +222,21 @@ active proctype P2() {
            (P2_pc == 0) ->
            fd2_f_sb_err = (((O & 4096) != 0) -> O : 0);
            g_fd2_hi = g_G;
-           g_fd2_lo = g_O_R;
            assert(range_ok && fd2_f_sb_err >= 0 && fd2_f_sb_err < 1073741824);
            P2_pc = 1
        }
     :: d_step { /* check_and_advance(O).read */
            ((P2_pc == 1) && ((O == fd2_f_sb_err) || ((O | 4096) == O))) ->
            assert(!(((O == fd2_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095))) == 0) && ((((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_fd2_hi : g_P2_hi) < g_G))));
-           P2_old = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : O);
-           P2_ret = ((O == fd2_f_sb_err) -> 0 : (O & 4095));
+           P2_old = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : O));
+           P2_ret = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095)));
            P2_sret = 0;
-           g_O_R = ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P2_acc) == 0))) -> ((((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) -> g_O_R : (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) : g_O_R) > (((((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) > g_G) -> (((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) : g_G)) -> ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) -> g_O_R : (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) : g_O_R) : (((((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) > g_G) -> (((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) : g_G)) : ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) -> g_O_R : (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) : g_O_R));
-           g_P2_Gs = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : g_G);
-           g_P2_hi = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_fd2_hi : g_P2_hi));
-           g_P2_lo = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_fd2_lo : g_P2_lo));
+           g_P2_Gs = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : g_G));
+           g_P2_hi = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_fd2_hi : g_P2_hi)) : 0);
            g_fd2_hi = ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P2_acc) == 0))) -> (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P2_Ge) : ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> g_G : g_fd2_hi));
-           g_P2_Ge = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P2_Ge));
-           g_fd2_lo = ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P2_acc) == 0))) -> (((((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) > g_G) -> (((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) : g_G) : ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo));
-           g_P2_acc = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P2_acc));
-           fd2_f_sb_err = (((!(O == fd2_f_sb_err)) && ((O | 4096) == O)) -> O : fd2_f_sb_err);
+           g_P2_Ge = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P2_Ge)) : 0);
+           g_P2_acc = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P2_acc)) : 0);
+           fd2_f_sb_err = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((!(O == fd2_f_sb_err)) && ((O | 4096) == O)) -> O : fd2_f_sb_err) : 0);
            assert(range_ok && P2_old >= 0 && P2_old < 1073741824);
            assert(range_ok && fd2_f_sb_err >= 0 && fd2_f_sb_err < 1073741824);
            P2_pc = 3
@@ -258,18 +244,15 @@ active proctype P2() {
     :: d_step { /* check_and_advance(O).read */
            ((P2_pc == 1) && (!((O == fd2_f_sb_err) || ((O | 4096) == O)))) ->
            assert(!(((O == fd2_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095))) == 0) && ((((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_fd2_hi : g_P2_hi) < g_G))));
-           P2_old = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : O);
-           P2_ret = ((O == fd2_f_sb_err) -> 0 : (O & 4095));
+           P2_old = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : O));
+           P2_ret = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095)));
            P2_sret = 0;
-           g_O_R = ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P2_acc) == 0))) -> ((((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) -> g_O_R : (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) : g_O_R) > (((((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) > g_G) -> (((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) : g_G)) -> ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) -> g_O_R : (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) : g_O_R) : (((((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) > g_G) -> (((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) : g_G)) : ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) -> g_O_R : (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) : g_O_R));
-           g_P2_Gs = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : g_G);
-           g_P2_hi = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_fd2_hi : g_P2_hi));
-           g_P2_lo = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_fd2_lo : g_P2_lo));
+           g_P2_Gs = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : g_G));
+           g_P2_hi = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_fd2_hi : g_P2_hi)) : 0);
            g_fd2_hi = ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P2_acc) == 0))) -> (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P2_Ge) : ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> g_G : g_fd2_hi));
-           g_P2_Ge = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P2_Ge));
-           g_fd2_lo = ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P2_acc) == 0))) -> (((((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) > g_G) -> (((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) : g_G) : ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo));
-           g_P2_acc = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P2_acc));
-           fd2_f_sb_err = (((!(O == fd2_f_sb_err)) && ((O | 4096) == O)) -> O : fd2_f_sb_err);
+           g_P2_Ge = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P2_Ge)) : 0);
+           g_P2_acc = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P2_acc)) : 0);
+           fd2_f_sb_err = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((!(O == fd2_f_sb_err)) && ((O | 4096) == O)) -> O : fd2_f_sb_err) : 0);
            assert(range_ok && P2_old >= 0 && P2_old < 1073741824);
            assert(range_ok && fd2_f_sb_err >= 0 && fd2_f_sb_err < 1073741824);
            P2_pc = 2
@@ -279,15 +262,14 @@ active proctype P2() {
            assert(!((((P2_sret != 0) -> P2_sret : P2_ret) == 0) && (g_fd2_hi < g_P2_Gs)));
            O = ((O == P2_old) -> (P2_old | 4096) : O);
            fd2_f_sb_err = (P2_old | 4096);
-           g_O_R = (((((P2_sret != 0) -> P2_sret : P2_ret) != 0) && (((P2_old & 4095) != 0) == 0)) -> (((((P2_old & 4095) != 0) -> ((g_O_R > (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs)) -> g_O_R : (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs)) : g_O_R) > ((((((P2_old & 4095) != 0) -> (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs) : g_fd2_lo) + 1) > g_P2_Gs) -> ((((P2_old & 4095) != 0) -> (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs) : g_fd2_lo) + 1) : g_P2_Gs)) -> (((P2_old & 4095) != 0) -> ((g_O_R > (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs)) -> g_O_R : (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs)) : g_O_R) : ((((((P2_old & 4095) != 0) -> (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs) : g_fd2_lo) + 1) > g_P2_Gs) -> ((((P2_old & 4095) != 0) -> (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs) : g_fd2_lo) + 1) : g_P2_Gs)) : (((P2_old & 4095) != 0) -> ((g_O_R > (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs)) -> g_O_R : (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs)) : g_O_R));
            g_P2_Ge = 0;
+           g_P2_Gs = 0;
            g_P2_acc = 0;
            g_P2_hi = 0;
-           g_P2_lo = 0;
            g_fd2_hi = (((((P2_sret != 0) -> P2_sret : P2_ret) != 0) && (((P2_old & 4095) != 0) == 0)) -> g_G : (((P2_old & 4095) != 0) -> g_G : g_fd2_hi));
-           g_fd2_lo = (((((P2_sret != 0) -> P2_sret : P2_ret) != 0) && (((P2_old & 4095) != 0) == 0)) -> ((((((P2_old & 4095) != 0) -> (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs) : g_fd2_lo) + 1) > g_P2_Gs) -> ((((P2_old & 4095) != 0) -> (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs) : g_fd2_lo) + 1) : g_P2_Gs) : (((P2_old & 4095) != 0) -> (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs) : g_fd2_lo));
            P2_old = 0;
-           g_P2_Gs = 0;
+           P2_ret = 0;
+           P2_sret = 0;
            assert(range_ok && O >= 0 && O < 1073741824);
            assert(range_ok && P2_old >= 0 && P2_old < 1073741824);
            assert(range_ok && fd2_f_sb_err >= 0 && fd2_f_sb_err < 1073741824);
@@ -296,18 +278,15 @@ active proctype P2() {
     :: d_step { /* check_and_advance(O).read */
            ((P2_pc == 3) && ((O == fd2_f_sb_err) || ((O | 4096) == O))) ->
            assert(!(((O == fd2_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095))) == 0) && ((((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_fd2_hi : g_P2_hi) < g_G))));
-           P2_old = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : O);
-           P2_ret = ((O == fd2_f_sb_err) -> 0 : (O & 4095));
+           P2_old = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : O));
+           P2_ret = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095)));
            P2_sret = 0;
-           g_O_R = ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P2_acc) == 0))) -> ((((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) -> g_O_R : (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) : g_O_R) > (((((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) > g_G) -> (((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) : g_G)) -> ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) -> g_O_R : (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) : g_O_R) : (((((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) > g_G) -> (((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) : g_G)) : ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) -> g_O_R : (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) : g_O_R));
-           g_P2_Gs = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : g_G);
-           g_P2_hi = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_fd2_hi : g_P2_hi));
-           g_P2_lo = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_fd2_lo : g_P2_lo));
-           g_fd2_hi = ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P2_acc) == 0))) -> (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P2_Ge) : ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> g_G : g_fd2_hi));
-           g_P2_Ge = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P2_Ge));
-           g_fd2_lo = ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P2_acc) == 0))) -> (((((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) > g_G) -> (((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) : g_G) : ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo));
-           g_P2_acc = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P2_acc));
-           fd2_f_sb_err = (((!(O == fd2_f_sb_err)) && ((O | 4096) == O)) -> O : fd2_f_sb_err);
+           g_P2_Gs = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : g_G));
+           g_P2_hi = 0;
+           g_fd2_hi = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P2_acc) == 0))) -> (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P2_Ge) : ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> g_G : g_fd2_hi)));
+           fd2_f_sb_err = 0;
+           g_P2_Ge = 0;
+           g_P2_acc = 0;
            assert(range_ok && P2_old >= 0 && P2_old < 1073741824);
            assert(range_ok && fd2_f_sb_err >= 0 && fd2_f_sb_err < 1073741824);
            P2_pc = 5
@@ -315,18 +294,15 @@ active proctype P2() {
     :: d_step { /* check_and_advance(O).read */
            ((P2_pc == 3) && (!((O == fd2_f_sb_err) || ((O | 4096) == O)))) ->
            assert(!(((O == fd2_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095))) == 0) && ((((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_fd2_hi : g_P2_hi) < g_G))));
-           P2_old = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : O);
-           P2_ret = ((O == fd2_f_sb_err) -> 0 : (O & 4095));
+           P2_old = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : O));
+           P2_ret = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095)));
            P2_sret = 0;
-           g_O_R = ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P2_acc) == 0))) -> ((((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) -> g_O_R : (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) : g_O_R) > (((((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) > g_G) -> (((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) : g_G)) -> ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) -> g_O_R : (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) : g_O_R) : (((((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) > g_G) -> (((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) : g_G)) : ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> ((g_O_R > (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) -> g_O_R : (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G)) : g_O_R));
-           g_P2_Gs = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : g_G);
-           g_P2_hi = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_fd2_hi : g_P2_hi));
-           g_P2_lo = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_fd2_lo : g_P2_lo));
-           g_fd2_hi = ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P2_acc) == 0))) -> (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P2_Ge) : ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> g_G : g_fd2_hi));
-           g_P2_Ge = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P2_Ge));
-           g_fd2_lo = ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P2_acc) == 0))) -> (((((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) > g_G) -> (((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo) + 1) : g_G) : ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> (((g_fd2_lo + 1) > g_G) -> (g_fd2_lo + 1) : g_G) : g_fd2_lo));
-           g_P2_acc = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P2_acc));
-           fd2_f_sb_err = (((!(O == fd2_f_sb_err)) && ((O | 4096) == O)) -> O : fd2_f_sb_err);
+           g_P2_Gs = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : g_G));
+           g_P2_hi = 0;
+           g_fd2_hi = (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> 0 : ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && ((((0 != 0) -> 0 : ((O == fd2_f_sb_err) -> 0 : (O & 4095))) != 0) && ((((O == fd2_f_sb_err) || ((O | 4096) == O)) -> (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0) : g_P2_acc) == 0))) -> (((O == fd2_f_sb_err) || ((O | 4096) == O)) -> g_G : g_P2_Ge) : ((((O == fd2_f_sb_err) || ((O | 4096) == O)) && (((O == fd2_f_sb_err) -> 0 : (O & 4095)) != 0)) -> g_G : g_fd2_hi)));
+           fd2_f_sb_err = 0;
+           g_P2_Ge = 0;
+           g_P2_acc = 0;
            assert(range_ok && P2_old >= 0 && P2_old < 1073741824);
            assert(range_ok && fd2_f_sb_err >= 0 && fd2_f_sb_err < 1073741824);
            P2_pc = 4
@@ -335,16 +311,15 @@ active proctype P2() {
            (P2_pc == 4) ->
            assert(!((((P2_sret != 0) -> P2_sret : P2_ret) == 0) && (g_fd2_hi < g_P2_Gs)));
            O = ((O == P2_old) -> (P2_old | 4096) : O);
-           fd2_f_sb_err = (P2_old | 4096);
-           g_O_R = (((((P2_sret != 0) -> P2_sret : P2_ret) != 0) && (((P2_old & 4095) != 0) == 0)) -> (((((P2_old & 4095) != 0) -> ((g_O_R > (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs)) -> g_O_R : (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs)) : g_O_R) > ((((((P2_old & 4095) != 0) -> (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs) : g_fd2_lo) + 1) > g_P2_Gs) -> ((((P2_old & 4095) != 0) -> (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs) : g_fd2_lo) + 1) : g_P2_Gs)) -> (((P2_old & 4095) != 0) -> ((g_O_R > (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs)) -> g_O_R : (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs)) : g_O_R) : ((((((P2_old & 4095) != 0) -> (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs) : g_fd2_lo) + 1) > g_P2_Gs) -> ((((P2_old & 4095) != 0) -> (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs) : g_fd2_lo) + 1) : g_P2_Gs)) : (((P2_old & 4095) != 0) -> ((g_O_R > (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs)) -> g_O_R : (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs)) : g_O_R));
+           P2_old = 0;
+           P2_ret = 0;
+           P2_sret = 0;
+           fd2_f_sb_err = 0;
            g_P2_Ge = 0;
+           g_P2_Gs = 0;
            g_P2_acc = 0;
            g_P2_hi = 0;
-           g_P2_lo = 0;
-           g_fd2_hi = (((((P2_sret != 0) -> P2_sret : P2_ret) != 0) && (((P2_old & 4095) != 0) == 0)) -> g_G : (((P2_old & 4095) != 0) -> g_G : g_fd2_hi));
-           g_fd2_lo = (((((P2_sret != 0) -> P2_sret : P2_ret) != 0) && (((P2_old & 4095) != 0) == 0)) -> ((((((P2_old & 4095) != 0) -> (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs) : g_fd2_lo) + 1) > g_P2_Gs) -> ((((P2_old & 4095) != 0) -> (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs) : g_fd2_lo) + 1) : g_P2_Gs) : (((P2_old & 4095) != 0) -> (((g_fd2_lo + 1) > g_P2_Gs) -> (g_fd2_lo + 1) : g_P2_Gs) : g_fd2_lo));
-           P2_old = 0;
-           g_P2_Gs = 0;
+           g_fd2_hi = 0;
            assert(range_ok && O >= 0 && O < 1073741824);
            assert(range_ok && P2_old >= 0 && P2_old < 1073741824);
            assert(range_ok && fd2_f_sb_err >= 0 && fd2_f_sb_err < 1073741824);
