@@ -1,5 +1,5 @@
 """The ``syncfs-mc`` command line: ``list``, ``check``, ``compare``, ``trace``, ``replay``,
-``export``, ``spin``, ``bench``.
+``export``, ``spin``, ``bench``, ``sweep`` (in ``checks.sweepcmd``).
 
 This module only parses (``checks.options``) and prints (``reports``); what a check runs
 with comes from ``specs.resolved``, and the checks themselves from ``checks.runner``.
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import click
 
-from checks import compare
+from checks import cluster, compare
 from checks.options import (
     EXIT_BUG,
     EXIT_OK,
@@ -47,6 +47,7 @@ from checks.progress import interrupt_summary, progress_bar, progress_line
 from checks.replay import ReplayError
 from checks.runner import ENGINES, EngineDisagreement, check_resolved, replay_trace, trace_report
 from checks.runner import check as run_check
+from checks.sweepcmd import sweep_cmd
 from model.cfront import CError
 from model.variants import DISCIPLINES, SCHEMES, load_catalogue
 from model.world import OPEN_AT, SYNC_FS_ERRORS
@@ -181,12 +182,14 @@ COMPARE_FORMATS = ("text", "markdown", "json", "html")
 @click.option("-o", "--output", help="write the report to this file")
 @click.option("--traces", is_flag=True, help="text: also print every counterexample")
 @click.option("--jobs", type=int, help="worker processes (default: one per core)")
+@cluster.dask_option
 @bound_options
 @limit_options
 def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tuple[str, ...],
                 props: tuple[str, ...], flock: bool, fmt: str, output: str | None,
                 traces: bool, jobs: int | None, max_states: int | None,
-                max_seconds: float | None, minimize: str, backend: str, **bounds) -> None:
+                max_seconds: float | None, minimize: str, backend: str,
+                dask_address: str | None, **bounds) -> None:
     """Check every scheme x discipline x scenario and print the matrix variants x
     properties, then what each discipline buys over the others."""
     fmt = pick("format", fmt, list(COMPARE_FORMATS))
@@ -203,7 +206,8 @@ def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tup
     cells = [compare.Cell(name, lock, scen, params)
              for scen in dict.fromkeys(scens) for params in [bounds_from(scen, flock, **bounds)]
              for name in dict.fromkeys(names) for lock in dict.fromkeys(disciplines)]
-    result = compare.run(cells, chosen, budget, jobs, progress_bar())
+    with cluster.executor_for(cluster.dask_address(dask_address)) as executor:
+        result = compare.run(cells, chosen, budget, jobs, progress_bar(), executor)
     if fmt == "text":
         colour = output is None and sys.stdout.isatty()
         text = render_compare.render_text(result, colour=colour, traces=traces)
@@ -442,6 +446,9 @@ def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[s
     if png_path:
         render_bench.render_png(doc, png_path)
     sys.exit(EXIT_OK)
+
+
+cli.add_command(sweep_cmd)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

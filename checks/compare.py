@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -65,15 +65,27 @@ def _job(args: tuple[Cell, str, Budget]) -> PropertyResult:
 
 
 def run(cells: Sequence[Cell], props: Sequence[str], budget: Budget | None = None,
-        jobs: int | None = None, progress: Callable[[int, int], None] | None = None
-        ) -> CompareResult:
+        jobs: int | None = None, progress: Callable[[int, int], None] | None = None,
+        executor: Executor | None = None) -> CompareResult:
     """Check every property of every cell; ``jobs`` worker processes (default: one per core;
-    1: in this process).  ``progress(done, total)`` is called as jobs finish."""
+    1: in this process), or the tasks of ``executor`` (a Dask client's ``get_executor()``:
+    ``checks.cluster``).  ``progress(done, total)`` is called as jobs finish."""
     budget = budget or Budget()
     work = [(c, p, budget) for c in cells for p in props]
     jobs = jobs or os.cpu_count() or 1
     results: list[PropertyResult | None] = [None] * len(work)
-    if jobs == 1 or len(work) == 1:
+    if executor is not None:
+        futures = {executor.submit(_job, w): i for i, w in enumerate(work)}
+        try:
+            for done, fut in enumerate(as_completed(futures), start=1):
+                results[futures[fut]] = fut.result()
+                if progress:
+                    progress(done, len(work))
+        except KeyboardInterrupt:
+            for fut in futures:
+                fut.cancel()
+            raise CompareInterrupted(results, work, None) from None
+    elif jobs == 1 or len(work) == 1:
         for i, w in enumerate(work):
             try:
                 results[i] = _job(w)
