@@ -1,0 +1,320 @@
+"""Statements and control flow: declarations, assignments, ``if``/``else``, ``return``,
+helpers inlined as statements, and the joins of the environments of the paths that meet.
+
+:class:`Fn` is one lowering of one function body (the mount code, or one ``->sync_fs``
+call) into a builder."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from model.cfront.prims import PrimLowering
+from model.cfront.syntax import SHARED_CALLS, one_return, touches_errseq
+from model.cfront.values import Env, Val, errno_of, to_sint
+from model.expr import TRUE, ZERO, Const, E, Var
+
+
+class Fn(PrimLowering):
+    """One lowering of one function body into a builder (mount, or one ->sync_fs call)."""
+
+    def assign(self, node: Node, lhs: Node, rhs: Node) -> None:
+        lhs = self.strip(lhs)
+        if lhs.type == "identifier" and self.text(lhs) in self.env.ptrs:
+            self.env.ptrs[self.text(lhs)] = self.ptr_of(rhs)
+            return
+        if lhs.type == "identifier":
+            name = self.text(lhs)
+            if name not in self.cs.locals_declared:
+                raise self.err(lhs, f"'{name}' is not declared")
+            self.assign_to(node, name, None, rhs)
+            return
+        self.assign_to(node, None, self.loc(lhs), rhs)
+
+    def inline_stmt(self, node: Node, local: str | None) -> None:
+        """A call of a helper defined in the file, inlined: its statements lowered in place,
+        each ``return v;`` setting the caller's ``local`` (a signed int) on its path."""
+        fn, args = self.fname(node), self.args(node)
+        params, body = self.cs.helpers[fn]
+        if len(params) != len(args):
+            raise self.err(node, f"'{fn}' takes {len(params)} argument(s), not {len(args)}")
+        if fn in self.inlining:
+            raise self.err(node, f"'{fn}' calls itself: recursion is not supported")
+        inner = Env(dict(self.env.ptrs), {}, self.env.pending)
+        for p, a in zip(params, args, strict=True):
+            v = self.expr(a)
+            if v.kind == "ptr":
+                inner.ptrs[p] = v.ptr  # type: ignore[assignment]
+            else:
+                inner.vals[p] = v
+        dest = self.materialize(local, "sint").name if local is not None else None
+        saved = (self.env, self.ret_label, self.ret_dest, self.returns)
+        end = self.b.label(f"{fn}.return")
+        self.env, self.ret_label, self.ret_dest, self.returns = inner, end, dest, []
+        self.inlining.add(fn)
+        try:
+            self.block(body)
+            if not self.env.dead and dest is not None:
+                raise self.err(body, f"helper '{fn}' can end without a return")
+            self.b.here(end)
+            envs = self.returns + ([self.env] if not self.env.dead else [])
+        finally:
+            self.inlining.discard(fn)
+            caller, self.ret_label, self.ret_dest, self.returns = saved
+        merged = merge_returns(self, envs)
+        caller.pending = merged.pending
+        self.env = caller
+        if dest is not None and local is not None:
+            self.env.vals[local] = Val("sint", Var(dest))
+
+    def assign_to(self, node: Node, local: str | None, shared: str | None, rhs: Node) -> None:
+        rhs = self.strip(rhs)
+        if (rhs.type == "call_expression" and local is not None
+                and self.fname(rhs) in self.cs.helpers and not one_return(
+                    self.cs.helpers[self.fname(rhs)][1])):
+            self.inline_stmt(rhs, local)
+            return
+        if rhs.type == "call_expression" and self.fname(rhs) in SHARED_CALLS - {
+                "READ_ONCE", "smp_load_acquire"}:
+            self.effect_call(rhs, local, shared)
+            return
+        reads: list[str] = []
+        v = self.expr(rhs, reads=reads)
+        if v.kind == "ptr":
+            if local is None:
+                raise self.err(rhs, "storing a pointer in shared memory is not modelled")
+            self.env.ptrs[local] = v.ptr  # type: ignore[assignment]
+            return
+        e = self.scalar(v, rhs)
+        if shared is not None:
+            if shared == self.ov.U:
+                raise self.err(node, "the scheme writes upper_sb->s_wb_err directly: only "
+                                     "errseq_* calls may change the upper superblock's word")
+            self.store(shared, v, e, reads, rhs)
+            return
+        assert local is not None
+        if not reads:
+            self.cs.local_kinds[local] = v.kind
+            self.env.vals[local] = Val(v.kind, e)
+            self.env.pending[self.local_var(local).name] = e
+            return
+        var = self.materialize(local, v.kind)
+        self.step_with_reads(node, reads, {var.name: e}, local)
+
+
+    # ---- statements ----------------------------------------------------------------------
+    def block(self, node: Node) -> None:
+        for c in node.named_children:
+            self.stmt(c)
+
+    def stmt(self, node: Node) -> None:
+        t = node.type
+        if t == "comment":
+            return
+        if self.env.dead:
+            return
+        start = self.b.next_pc
+        if self.call is None and t == "expression_statement" and not touches_errseq(node):
+            self.cs.note(node, "statement of ovl_fill_super ignored (no errseq_t in it)")
+            return
+        if t == "compound_statement":
+            self.block(node)
+            return
+        if t == "declaration":
+            self.declaration(node)
+        elif t == "expression_statement":
+            if not node.named_children:
+                return
+            e = self.strip(node.named_children[0])
+            if e.type == "assignment_expression":
+                op = self.text(e.child_by_field_name("operator"))  # type: ignore[arg-type]
+                if op != "=":
+                    raise self.err(e, f"compound assignment '{op}' is not supported: write "
+                                      "'x = x OP y'")
+                self.assign(e, e.child_by_field_name("left"),  # type: ignore[arg-type]
+                            e.child_by_field_name("right"))  # type: ignore[arg-type]
+            elif e.type == "call_expression":
+                self.call_stmt(e)
+            else:
+                raise self.err(e, f"statement '{self.text(e)}' has no effect the model knows")
+        elif t == "if_statement":
+            self.if_stmt(node)
+            return
+        elif t == "return_statement":
+            self.return_stmt(node)
+        elif t == "goto_statement" and self.call is None and self.ret_label is not None:
+            # ovl_fill_super's error exits (goto out_err): the mount is refused there
+            self.cs.note(node, "goto in ovl_fill_super: a failed mount, which ends the "
+                               "mount code")
+            self.env.pending = {}
+            self.returns.append(self.env.copy())
+            self.env.dead, self.env.jump = True, self.ret_label
+        elif t == "goto_statement":
+            raise self.err(node, "goto is not supported yet")
+        elif t in ("for_statement", "while_statement", "do_statement"):
+            raise self.err(node, f"loop ('{t.split('_')[0]}') is not supported: the model "
+                                 "needs a bound it can see (unroll it)")
+        elif t == "labeled_statement":
+            # a label no goto can reach (goto is refused): its statement, as written
+            inner = [c for c in node.named_children if c.type != "statement_identifier"]
+            for c in inner:
+                self.stmt(c)
+            return
+        else:
+            raise self.err(node, f"{t.replace('_', ' ')} is not in the supported subset")
+        self.label_steps(start, node)
+
+
+    def declaration(self, node: Node) -> None:
+        ty = node.child_by_field_name("type")
+        tyname = self.text(ty) if ty else ""
+        for d in node.children_by_field_name("declarator"):
+            init = None
+            if d.type == "init_declarator":
+                init = d.child_by_field_name("value")
+                d = d.child_by_field_name("declarator")  # type: ignore[assignment]
+            is_ptr = d.type == "pointer_declarator"
+            while d.type == "pointer_declarator":
+                d = d.child_by_field_name("declarator")  # type: ignore[assignment]
+            if d.type != "identifier":
+                raise self.err(d, "this declarator is not supported")
+            name = self.text(d)
+            if is_ptr:
+                if init is not None:
+                    self.env.ptrs[name] = self.ptr_of(init)
+                elif tyname == "struct ovl_fs":
+                    self.env.ptrs[name] = "ofs"  # there is one ovl_fs: the overlay's
+                else:
+                    self.env.ptrs.setdefault(name, "?")
+                continue
+            self.cs.locals_declared.add(name)
+            self.cs.local_kinds.setdefault(name, "word" if tyname == "errseq_t" else "int")
+            if init is not None:
+                self.assign_to(node, name, None, init)
+
+
+    def if_stmt(self, node: Node) -> None:
+        start = self.b.next_pc
+        cnode = self.strip(node.child_by_field_name("condition"))  # type: ignore[arg-type]
+        cons = node.child_by_field_name("consequence")
+        alt = node.child_by_field_name("alternative")
+        if alt is not None and alt.type == "else_clause":
+            alt = alt.named_children[0] if alt.named_children else None
+        neg = False
+        inner = cnode
+        if inner.type == "unary_expression" and self.text(inner).startswith("!"):
+            neg, inner = True, self.strip(inner.child_by_field_name("argument"))  # type: ignore[arg-type]
+        if inner.type == "call_expression" and self.fname(inner) in SHARED_CALLS:
+            d = self.effect_call(inner, None, None, as_cond=True)
+            assert d is not None
+            self.label_steps(start, node)
+            c = E.ne(d, ZERO)
+            if neg:
+                c = E.lnot(c)
+            reads: list[str] = []
+        else:
+            reads = []
+            c = self.cond(cnode, reads)
+        else_l = self.b.label(f"else@{node.start_point[0] + 1}")
+        end_l = self.b.label(f"endif@{node.start_point[0] + 1}")
+        if isinstance(c, Const) and not reads:
+            self.stmt(cons) if c.value else (self.stmt(alt) if alt is not None else None)  # type: ignore[arg-type]
+            return
+        if reads:
+            self.step_with_reads(cnode, reads, {}, "if", goto=[(E.lnot(c), else_l)])
+            self.label_steps(start, node)
+        else:
+            self.b.branch(E.lnot(self.after(c)), else_l)
+        before = self.env.copy()
+        self.stmt(cons)  # type: ignore[arg-type]
+        if not self.env.dead and self.env.pending != before.pending:
+            self.fold_pending()
+        then_env = self.env
+        if alt is not None and not then_env.dead:
+            self.b.branch(TRUE, end_l)
+        if then_env.dead and then_env.jump is not None:
+            self.b.branch(TRUE, then_env.jump)  # code follows the return: jump over it
+            then_env.jump = None
+        self.b.here(else_l)
+        self.env = before.copy()
+        if alt is not None:
+            self.stmt(alt)
+            if not self.env.dead and (self.env.pending != before.pending
+                                      or then_env.pending != before.pending):
+                self.fold_pending()
+            if self.env.dead and self.env.jump is not None and not then_env.dead:
+                self.b.branch(TRUE, self.env.jump)
+                self.env.jump = None
+        self.b.here(end_l)
+        self.env = self.join(node, then_env, self.env)
+
+
+    def join(self, node: Node, a: Env, b: Env) -> Env:
+        if a.dead:
+            return b
+        if b.dead:
+            return a
+        out = a.copy()
+        for k in set(a.pending) | set(b.pending):
+            if a.pending.get(k) != b.pending.get(k):
+                raise self.err(node, f"'{k.split('.')[-1]}' gets a different value on each "
+                                     "path of this if with no shared access after it: not "
+                                     "supported yet (assign it before the if)")
+        for k in set(a.vals) | set(b.vals):
+            if repr(a.vals.get(k)) != repr(b.vals.get(k)):
+                out.vals.pop(k, None)
+                if k in self.cs.locals_declared and k in a.vals and k in b.vals:
+                    kind = a.vals[k].kind
+                    out.vals[k] = Val(kind, self.local_var(k)) if isinstance(
+                        a.vals[k].expr, Var) and isinstance(b.vals[k].expr, Var) else None  # type: ignore[assignment]
+                    if out.vals[k] is None:
+                        raise self.err(node, f"'{k}' gets a value without a step on one path "
+                                             "of this if: not supported yet")
+        return out
+
+    def return_stmt(self, node: Node) -> None:
+        if node.named_children:
+            rn = self.strip(node.named_children[0])
+            if rn.type == "call_expression" and self.fname(rn) in SHARED_CALLS:
+                d = self.effect_call(rn, None, None, as_cond=True)
+                v = Val("err", d)
+            else:
+                v = self.expr(rn)
+            if v.kind == "ptr":
+                v = Val("int", self.scalar(v, rn))
+            if self.ret_dest is not None:  # an inlined helper: its caller's local gets it
+                self.env.pending[self.ret_dest] = to_sint(v, self.scalar(v, rn))
+            elif self.call is not None and self.result_is_syscalls:
+                # f_op->syncfs: its result is the syscall's (the VFS returns it as is)
+                self.env.pending[self.call.ret.name] = errno_of(v, self.scalar(v, rn))
+            elif self.call is not None and not (v.kind == "int" and v.static is not None
+                                                 and v.static >= 0):
+                self.env.pending[self.call.sret.name] = errno_of(v, self.scalar(v, rn))
+        if self.ret_label is None:
+            raise self.err(node, "return here is not supported")
+        if self.ret_dest is None:
+            # the function's locals die here: only its result goes on
+            keep = {self.call.sret.name, self.call.ret.name} if self.call is not None else set()
+            self.env.pending = {k: v for k, v in self.env.pending.items() if k in keep}
+        self.fold_pending()
+        self.returns.append(self.env.copy())
+        self.env.dead = True
+        self.env.jump = self.ret_label
+
+
+
+def merge_returns(fn: Fn, envs: list[Env]) -> Env:
+    if not envs:
+        e = Env()
+        e.dead = True
+        return e
+    out = envs[0].copy()
+    for other in envs[1:]:
+        for k in set(out.pending) | set(other.pending):
+            if out.pending.get(k) != other.pending.get(k):
+                raise fn.cs.error(fn.cs.sync_fs_fn, "the returns of ovl_sync_fs give "  # type: ignore[arg-type]
+                                  "different values with no shared access after them: "
+                                  "not supported yet")
+    out.dead = False
+    return out
+
+
