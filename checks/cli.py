@@ -35,6 +35,8 @@ from checks.options import (
     limit_options,
     memory_option,
     minimize_option,
+    mount_option,
+    mount_options_for,
     pick,
     pick_scheme,
     properties,
@@ -48,7 +50,7 @@ from checks.replay import ReplayError
 from checks.runner import ENGINES, EngineDisagreement, check_resolved, replay_trace, trace_report
 from checks.runner import check as run_check
 from model.cfront import CError
-from model.variants import DISCIPLINES, SCHEMES, load_catalogue
+from model.variants import DISCIPLINES, SCHEMES, load_catalogue, tested_mount_options
 from model.world import OPEN_AT, SYNC_FS_ERRORS
 from reports import compare as render_compare
 from reports import trace as render_trace_doc
@@ -112,6 +114,7 @@ def list_cmd() -> None:
 @click.option("--engine", default="explicit", show_default=True,
               help="explicit (BFS) | smt (z3 bounded model checking) | both (cross-checked)")
 @bound_options
+@mount_option
 @limit_options
 @click.option("--max-depth", type=int, help="smt: give up (unknown) past this depth [200]")
 @click.option("--no-symmetry", is_flag=True,
@@ -127,9 +130,10 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
               as_json: bool, engine: str, max_states: int | None, max_seconds: float | None,
               max_depth: int | None, minimize: str, no_symmetry: bool, por: bool,
               max_memory: int | None, no_timings: bool, output: str | None, backend: str,
-              **bounds) -> None:
+              mount_options: tuple[str, ...], **bounds) -> None:
     """Check SCHEME: a verdict per property, the shortest trace for each violation."""
     scheme, lock = _variant(scheme, lock)
+    mount = mount_options_for([scheme], mount_options)
     chosen = properties(props)
     engine = pick("engine", engine, list(ENGINES))
     bounded("--max-depth", max_depth, 1, 10_000, "transitions unrolled by the SMT engine")
@@ -150,7 +154,7 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
     line = progress_line() if engine != "smt" else None
     try:
         result = run_check(scheme, lock, scenario, params, chosen or None, engine=engine,
-                           budget=budget, progress=line)
+                           budget=budget, progress=line, mount_options=mount)
     finally:
         if line is not None:
             line.clear()
@@ -179,13 +183,16 @@ COMPARE_FORMATS = ("text", "markdown", "json", "html")
 @click.option("--traces", is_flag=True, help="text: also print every counterexample")
 @click.option("--jobs", type=int, help="worker processes (default: one per core)")
 @bound_options
+@mount_option
 @limit_options
 def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tuple[str, ...],
                 props: tuple[str, ...], flock: bool, fmt: str, output: str | None,
                 traces: bool, jobs: int | None, max_states: int | None,
-                max_seconds: float | None, minimize: str, backend: str, **bounds) -> None:
+                max_seconds: float | None, minimize: str, backend: str,
+                mount_options: tuple[str, ...], **bounds) -> None:
     """Check every scheme x discipline x scenario and print the matrix variants x
-    properties, then what each discipline buys over the others."""
+    properties, then what each discipline buys over the others (``--mount-option``: for the
+    schemes whose code tests it)."""
     fmt = pick("format", fmt, list(COMPARE_FORMATS))
     names = [pick_scheme(x) for x in split(schemes)] or list(SCHEMES)
     disciplines = ([pick("discipline", x, list(DISCIPLINES)) for x in split(locks)]
@@ -193,11 +200,14 @@ def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tup
     scens = ([pick("scenario", x, list(SCENARIOS)) for x in split(scenarios)]
              or [DEFAULT_SCENARIO])
     chosen = properties(props) or list(PROPERTIES)
+    mount = mount_options_for(names, mount_options)
+    tests = {n: tested_mount_options(n) for n in names} if mount else {}
     budget = budget_from(max_states, max_seconds, minimize=minimize, backend=backend)
     bounded("--jobs", jobs, 1, 256, "worker processes")
     if output is not None:
         check_output_path(output)
-    cells = [compare.Cell(name, lock, scen, params)
+    cells = [compare.Cell(name, lock, scen, params,
+                          tuple(o for o in mount if o in tests.get(name, ())))
              for scen in dict.fromkeys(scens) for params in [bounds_from(scen, flock, **bounds)]
              for name in dict.fromkeys(names) for lock in dict.fromkeys(disciplines)]
     result = compare.run(cells, chosen, budget, jobs, progress_bar())
@@ -221,10 +231,11 @@ def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tup
               help="text | json | mermaid | dot | svg | html")
 @click.option("-o", "--output", help="write the trace to this file")
 @bound_options
+@mount_option
 @limit_options
 def trace_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fmt: str,
               output: str | None, max_states: int | None, max_seconds: float | None,
-              minimize: str, backend: str, **bounds) -> None:
+              minimize: str, backend: str, mount_options: tuple[str, ...], **bounds) -> None:
     """The shortest counterexample to one property of SCHEME, as a table, JSON or a
     sequence diagram, with a replay key."""
     scheme, lock = _variant(scheme, lock)
@@ -233,7 +244,8 @@ def trace_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fmt
     budget = budget_from(max_states, max_seconds, minimize=minimize, backend=backend)
     if output is not None:
         check_output_path(output)
-    rc = resolve(scheme, lock, scenario, bounds_from(scenario, flock, **bounds), prop)
+    mount = mount_options_for([scheme], mount_options)
+    rc = resolve(scheme, lock, scenario, bounds_from(scenario, flock, **bounds), prop, mount)
     line = progress_line()
     try:
         r = check_resolved(rc, budget=budget, progress=line)
@@ -269,7 +281,8 @@ def replay_cmd(key: str, fmt: str, output: str | None) -> None:
         pick("--sync-fs-errors value", over["sync_fs_errors"], list(SYNC_FS_ERRORS))
     if "open_at" in over:
         pick("open_at value", over["open_at"], list(OPEN_AT))
-    rc = resolve(scheme, lock, scenario, scenario_params(scenario, **over), prop)
+    mount = mount_options_for([scheme], k.mount_options)
+    rc = resolve(scheme, lock, scenario, scenario_params(scenario, **over), prop, mount)
     try:
         rep = replay_trace(rc, k.schedule)
     except ReplayError as e:

@@ -31,6 +31,7 @@ class Cell:
     lock: str
     scenario: str
     params: WorldParams
+    mount_options: tuple[str, ...] = ()  # --mount-option, for the schemes that test them
 
 
 class CompareInterrupted(KeyboardInterrupt):
@@ -60,8 +61,8 @@ class CompareInterrupted(KeyboardInterrupt):
 
 def _job(args: tuple[Cell, str, Budget]) -> PropertyResult:
     cell, prop, budget = args
-    return check_resolved(resolve(cell.scheme, cell.lock, cell.scenario, cell.params, prop),
-                          budget=budget)
+    return check_resolved(resolve(cell.scheme, cell.lock, cell.scenario, cell.params, prop,
+                                  cell.mount_options), budget=budget)
 
 
 def run(cells: Sequence[Cell], props: Sequence[str], budget: Budget | None = None,

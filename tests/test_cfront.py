@@ -130,3 +130,63 @@ def test_two_returns_with_different_values_are_folded() -> None:
     the step that reaches each return (ProgramBuilder.fold), with no step of its own."""
     got = run_case(str(BAD / "two_returns.c"), "none", "seed", {})
     assert got["lost"]["verdict"] == "violated"
+
+
+def _json_row(out: str) -> dict:
+    """A check's --json output as a recorded row (verdict, length or states)."""
+    row = {}
+    for r in json.loads(out)["results"]:
+        cell = {"verdict": r["verdict"]}
+        cell.update({"length": r["trace_length"]} if r["trace_length"] else {
+            "states": r["states"]})
+        row[r["property"]] = cell
+    return row
+
+
+def _run(capsys, argv: list[str]) -> str:
+    main(argv)
+    return capsys.readouterr().out
+
+
+def test_mount_option_is_a_world_switch(capsys) -> None:
+    """volatile.c tests ofs->config.ovl_volatile (behind ovl_should_sync()): mounted without
+    the option it is non-volatile overlayfs (the recorded 'none' row: ovl_sync_status folds
+    to 1, no step of its own); with --mount-option volatile it is c:volatile."""
+    path = str(SCHEMES / "volatile.c")
+    off = _run(capsys, ["check", path, "--scenario", "seed", "--json"])
+    assert "mount_options" not in json.loads(off)
+    want = {p: {k: v for k, v in c.items() if k != "states_nosym"}
+            for p, c in EXPECTED["none --lock none --scenario seed"].items()}
+    assert _json_row(off) == want
+    on = _run(capsys, ["check", path, "--mount-option", "volatile", "--scenario", "seed",
+                       "--json"])
+    assert json.loads(on)["mount_options"] == ["volatile"]
+    got = _json_row(on)
+    assert got["lost"]["verdict"] == "holds" and got["double"]["verdict"] == "violated"
+    assert got == _json_row(_run(capsys, ["check", "c:volatile", "--scenario", "seed",
+                                          "--json"]))
+
+
+def test_mount_option_travels_in_the_replay_key(capsys) -> None:
+    path = str(SCHEMES / "volatile.c")
+    assert main(["trace", path, "--mount-option", "volatile", "--scenario", "seed",
+                 "--property", "double"]) == 1
+    out = capsys.readouterr().out
+    key = re.search(r"replay: syncfs-mc replay (\S+)", out).group(1)  # type: ignore[union-attr]
+    k = parse_key(key)
+    assert k.mount_options == ("volatile",) and "mount=volatile" in key
+    assert parse_key(str(k)) == k
+    assert main(["replay", key]) == 1
+    assert "double violated in" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [
+    ["check", str(SCHEMES / "volatile.c"), "--mount-option", "redirect_dir"],
+    ["check", "copy-naive", "--mount-option", "volatile"],
+    ["trace", str(BAD / "two_returns.c"), "--property", "lost", "--mount-option", "volatile"],
+    ["compare", "--scheme", "copy-naive", "--lock", "none", "--mount-option", "volatile"],
+])
+def test_mount_option_nothing_tests_is_refused(argv: list[str], capsys) -> None:
+    assert main(argv + ["--scenario", "seed"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "never tests it" in err[0], err

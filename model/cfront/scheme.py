@@ -31,6 +31,7 @@ from model.cfront.syntax import (
     statements,
     touches_errseq,
     touches_shared,
+    walk,
 )
 from model.expr import ZERO, E
 from model.ir import Actor, After, Label, ProgramBuilder
@@ -98,10 +99,27 @@ class CScheme(Scheme):
             raise self.error(bad, what)
         for item in root.named_children:
             self._top(item)
+        self.tested_mount_options = self._tested_options(root)
         if self.sync_fs_fn is None and self.syncfs_fn is None:
             raise CError(self.path, self.source, 0, 0,
                          "no 'ovl_sync_fs(struct super_block *sb, int wait)' (nor an "
                          "f_op->syncfs 'ovl_syncfs(struct file *file)') in this file")
+
+    def _tested_options(self, root: Node) -> frozenset[str]:
+        """The mount options the code tests: ``ofs->config.ovl_X`` is the option ``X``, and
+        ``ovl_should_sync()`` (when the file does not define it) tests ``volatile``."""
+        out = set()
+        for x in walk(root):
+            if x.type == "field_expression":
+                arg, fld = x.child_by_field_name("argument"), x.child_by_field_name("field")
+                if (arg is not None and fld is not None and (arg.text or b"").endswith(b"config")
+                        and (fld.text or b"").startswith(b"ovl_")):
+                    out.add(fld.text.decode().removeprefix("ovl_"))  # type: ignore[union-attr]
+            elif x.type == "call_expression" and "ovl_should_sync" not in self.helpers:
+                f = x.child_by_field_name("function")
+                if f is not None and f.text == b"ovl_should_sync":
+                    out.add("volatile")
+        return frozenset(out)
 
     def _top(self, item: Node) -> None:
         t = item.type

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
+from model.cfront.diag import CError
 from model.cfront.prims import PrimLowering
 from model.cfront.syntax import SHARED_CALLS, one_return, touches_errseq
 from model.cfront.values import Env, Val, errno_of, to_sint
@@ -46,6 +47,14 @@ class Fn(PrimLowering):
                 inner.ptrs[p] = v.ptr  # type: ignore[assignment]
             else:
                 inner.vals[p] = v
+        known = self.const_result(body, inner)
+        if known is not None:
+            # the result follows from constants alone (a mount option, ``wait``): no step,
+            # and the caller's tests of it fold (ovl_sync_status on a non-volatile mount)
+            if local is not None:
+                self.env.vals[local] = known
+                self.env.pending.pop(self.local_var(local).name, None)
+            return
         dest = self.materialize(local, "sint").name if local is not None else None
         saved = (self.env, self.ret_label, self.ret_dest, self.returns)
         end = self.b.label(f"{fn}.return")
@@ -65,6 +74,42 @@ class Fn(PrimLowering):
         self.env = caller
         if dest is not None and local is not None:
             self.env.vals[local] = Val("sint", Var(dest))
+
+    def const_result(self, body: Node, env: Env) -> Val | None:
+        """The value a helper returns when its path to a ``return`` is decided by constants
+        alone and the returned value is a constant; None when it is not (or when anything
+        on the way does more than test constants)."""
+        saved = self.env
+        self.env = env.copy()
+        try:
+            for st in body.named_children:
+                while True:
+                    if st.type == "comment" or (st.type == "declaration"
+                                                and not _has_init(st)):
+                        st = None  # type: ignore[assignment]
+                        break
+                    if st.type == "compound_statement":
+                        return self.const_result(st, self.env)
+                    if st.type == "if_statement":
+                        c = self.cond(st.child_by_field_name("condition"), None)  # type: ignore[arg-type]
+                        if not isinstance(c, Const):
+                            return None
+                        alt = st.child_by_field_name("alternative")
+                        if alt is not None and alt.type == "else_clause":
+                            alt = alt.named_children[0] if alt.named_children else None
+                        st = st.child_by_field_name("consequence") if c.value else alt  # type: ignore[assignment]
+                        if st is None:
+                            break
+                        continue
+                    if st.type == "return_statement" and st.named_children:
+                        v = self.expr(st.named_children[0], pure=True)
+                        return v if v.static is not None and v.kind in ("int", "err") else None
+                    return None
+            return None
+        except CError:
+            return None
+        finally:
+            self.env = saved
 
     def assign_to(self, node: Node, local: str | None, shared: str | None, rhs: Node) -> None:
         rhs = self.strip(rhs)
@@ -318,3 +363,5 @@ def merge_returns(fn: Fn, envs: list[Env]) -> Env:
     return out
 
 
+def _has_init(decl: Node) -> bool:
+    return any(d.type == "init_declarator" for d in decl.children_by_field_name("declarator"))
