@@ -286,6 +286,7 @@ class CScheme(Scheme):
             fn.ret_label = end
             for st in self.check_fn.named_children:
                 fn.stmt(st)
+            fn.check_gotos()
             call.b.here(end)
             envs = fn.returns + ([fn.env] if not fn.env.dead else [])
             fn.env = merge_returns(fn, envs)
@@ -345,6 +346,7 @@ class CScheme(Scheme):
 
             def body() -> None:
                 fn.ret_label = body_end
+                fn.segment = 1
                 for s in tail:
                     fn.stmt(s)
                 b.here(body_end)
@@ -358,8 +360,10 @@ class CScheme(Scheme):
             for s in tail:
                 fn.stmt(s)
         fn.ret_label = end
+        fn.segment = 2
         for s in after:
             fn.stmt(s)
+        fn.check_gotos()
         b.here(end)
         envs = fn.returns + ([fn.env] if not fn.env.dead else [])
         fn.env = merge_returns(fn, envs)

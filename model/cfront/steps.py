@@ -40,6 +40,13 @@ class FnBase:
         # f_op->syncfs or s_op->errseq_check_advance: the return is the syscall's result
         self.result_is_syscalls = cs.syncfs_fn is not None
         self.inlining: set[str] = set()
+        # goto: labels by name, those placed so far, and the paths waiting for each
+        self.labels: dict[str, Label] = {}
+        self.placed: set[str] = set()
+        self.gotos: dict[str, list[tuple[Env, Node, int]]] = {}
+        self.segment = 0  # 0 before the body region, 1 in it, 2 after it
+        self.loops: list[tuple[str, str]] = []  # the enclosing loops' break/continue labels
+        self.nloops = 0
 
     # ---- diagnostics ----------------------------------------------------------------------
     def err(self, node: Node, msg: str) -> CError:

@@ -1,5 +1,12 @@
 """Statements and control flow: declarations, assignments, ``if``/``else``, ``return``,
-helpers inlined as statements, and the joins of the environments of the paths that meet.
+``goto`` forward to a label, ``for``/``while``/``do`` with a constant bound (unrolled, with
+``break``/``continue``), helpers inlined as statements, and the joins of the environments
+of the paths that meet.
+
+A ``goto`` (like a ``return``) folds the path's pending locals into the steps that reach it
+and leaves the path dead; the label revives it, joined with the path falling into it.  A
+loop's condition must be a constant at each iteration (a counter over constants: ``for (i =
+0; i < 2; i++)``); anything else is an unbounded loop, refused with its own message.
 
 :class:`Fn` is one lowering of one function body (the mount code, or one ``->sync_fs``
 call) into a builder."""
@@ -12,7 +19,11 @@ from model.cfront.diag import CError
 from model.cfront.prims import PrimLowering
 from model.cfront.syntax import SHARED_CALLS, one_return, touches_errseq
 from model.cfront.values import Env, Val, errno_of, to_sint
-from model.expr import TRUE, ZERO, Const, E, Var
+from model.expr import TRUE, ZERO, Const, E, Expr, Var
+from model.ir import Label
+
+#: the most iterations a loop is unrolled to (its bound must be a constant below it)
+MAX_UNROLL = 64
 
 
 class Fn(PrimLowering):
@@ -57,11 +68,14 @@ class Fn(PrimLowering):
             return
         dest = self.materialize(local, "sint").name if local is not None else None
         saved = (self.env, self.ret_label, self.ret_dest, self.returns)
+        jumps = (self.labels, self.placed, self.gotos, self.loops)
         end = self.b.label(f"{fn}.return")
         self.env, self.ret_label, self.ret_dest, self.returns = inner, end, dest, []
+        self.labels, self.placed, self.gotos, self.loops = {}, set(), {}, []
         self.inlining.add(fn)
         try:
             self.block(body)
+            self.check_gotos()
             if not self.env.dead and dest is not None:
                 raise self.err(body, f"helper '{fn}' can end without a return")
             self.b.here(end)
@@ -69,6 +83,7 @@ class Fn(PrimLowering):
         finally:
             self.inlining.discard(fn)
             caller, self.ret_label, self.ret_dest, self.returns = saved
+            self.labels, self.placed, self.gotos, self.loops = jumps
         merged = merge_returns(self, envs)
         caller.pending = merged.pending
         self.env = caller
@@ -155,6 +170,14 @@ class Fn(PrimLowering):
         t = node.type
         if t == "comment":
             return
+        if t == "labeled_statement" and self.call is not None:
+            # a goto's target: the paths that jump to it meet the one falling into it
+            lab = node.child_by_field_name("label")
+            self.place_label(node, self.text(lab))  # type: ignore[arg-type]
+            for c in node.named_children:
+                if c.type != "statement_identifier":
+                    self.stmt(c)
+            return
         if self.env.dead:
             return
         start = self.b.next_pc
@@ -170,7 +193,9 @@ class Fn(PrimLowering):
             if not node.named_children:
                 return
             e = self.strip(node.named_children[0])
-            if e.type == "assignment_expression":
+            if e.type == "update_expression":
+                self.update(e)
+            elif e.type == "assignment_expression":
                 op = self.text(e.child_by_field_name("operator"))  # type: ignore[arg-type]
                 if op != "=":
                     raise self.err(e, f"compound assignment '{op}' is not supported: write "
@@ -193,13 +218,22 @@ class Fn(PrimLowering):
             self.env.pending = {}
             self.returns.append(self.env.copy())
             self.env.dead, self.env.jump = True, self.ret_label
-        elif t == "goto_statement":
-            raise self.err(node, "goto is not supported yet")
-        elif t in ("for_statement", "while_statement", "do_statement"):
-            raise self.err(node, f"loop ('{t.split('_')[0]}') is not supported: the model "
-                                 "needs a bound it can see (unroll it)")
+        elif t == "goto_statement" and self.call is not None:
+            self.jump(node, self.text(node.child_by_field_name("label")))  # type: ignore[arg-type]
+        elif t in ("break_statement", "continue_statement") and self.call is not None:
+            if not self.loops:
+                raise self.err(node, f"'{t.split('_')[0]}' outside a loop")
+            brk, cont = self.loops[-1]
+            self.jump(node, brk if t == "break_statement" else cont)
+        elif t in ("for_statement", "while_statement", "do_statement") and (
+                self.call is not None):
+            self.loop(node)
+            return
+        elif t in ("goto_statement", "for_statement", "while_statement", "do_statement"):
+            raise self.err(node, f"{t.split('_')[0]} in ovl_fill_super is not supported "
+                                 "(only its error exits, goto out_err)")
         elif t == "labeled_statement":
-            # a label no goto can reach (goto is refused): its statement, as written
+            # mount code: a label, as written (its gotos end the mount)
             inner = [c for c in node.named_children if c.type != "statement_identifier"]
             for c in inner:
                 self.stmt(c)
@@ -208,6 +242,213 @@ class Fn(PrimLowering):
             raise self.err(node, f"{t.replace('_', ' ')} is not in the supported subset")
         self.label_steps(start, node)
 
+
+    # ---- goto, labels, bounded loops -----------------------------------------------------
+    def jump(self, node: Node, name: str) -> None:
+        """``goto name;`` (or a loop's ``break``/``continue``): forward only.  The path goes
+        dead; its environment waits for the label (:meth:`place_label`), which fills in
+        the assignments the join needs on this path where its jump is emitted."""
+        if name in self.placed:
+            raise self.err(node, f"goto '{name}' jumps backward: a loop the model cannot "
+                                 "bound (only forward gotos are supported; write the loop "
+                                 "as a for with a constant bound)")
+        hold: dict = {}
+        env = self.env.copy()
+        env.hold = hold
+        self.gotos.setdefault(name, []).append((env, node, self.segment))
+        self.env.dead, self.env.jump, self.env.hold = True, self.label_for(name), hold
+
+    def emit_jump(self, env: Env) -> None:
+        """The branch of a dead path to its return's or goto's label, now that code follows
+        it (a goto's comes with the slot its label's join fills)."""
+        if env.hold is not None:
+            env.hold["slot"] = self.b.fold_slot()
+        self.b.branch(TRUE, env.jump)  # type: ignore[arg-type]
+        env.jump, env.hold = None, None
+
+    def label_for(self, name: str) -> Label:
+        if name not in self.labels:
+            self.labels[name] = self.b.label(name)
+        return self.labels[name]
+
+    def place_label(self, node: Node, name: str) -> None:
+        """``name:``: the paths that jump here meet the one falling in.  A local with the
+        same value on every path keeps it (a constant stays a constant); one that differs
+        is set on each path where it leaves (its jump, or just before the label) and is its
+        variable from here on."""
+        if name in self.placed:
+            raise self.err(node, f"label '{name}' is defined twice")
+        self.placed.add(name)
+        lab = self.label_for(name)
+        arrivals = self.gotos.pop(name, [])
+        for _, g, seg in arrivals:
+            if seg != self.segment:
+                raise self.err(g, f"goto '{name}' crosses the edge of the body region a "
+                                  "discipline wraps (it starts at the first statement that "
+                                  "touches shared memory): move the label or the goto")
+        if self.env.dead and self.env.jump is not None and self.env.jump is not lab:
+            self.emit_jump(self.env)  # the path before the label jumps over it
+        self.env.jump, self.env.hold = None, None
+        paths: list[tuple[Env, dict | None]] = []
+        for env, _, _ in arrivals:
+            paths.append((env, env.hold.get("slot") if env.hold is not None else None))
+        if not self.env.dead:
+            paths.append((self.env, None))
+        if not paths:
+            self.b.here(lab)
+            return  # nothing reaches the label: what follows it is dead code
+        if len(paths) == 1:
+            out = paths[0][0].copy()
+            if paths[0][1] is not None:  # only a jump reaches it: its path, as it left
+                paths[0][1].update({k: self.after(v) for k, v in out.pending.items()})
+                out.pending = {}
+        else:
+            out = self.join_paths(node, name, paths)
+        self.b.here(lab)
+        out.dead, out.jump, out.hold = False, None, None
+        self.env = out
+
+    def join_paths(self, node: Node, name: str, paths: list[tuple[Env, dict | None]]) -> Env:
+        envs = [e for e, _ in paths]
+        pend = {k for e in envs for k in e.pending
+                if len({repr(x.pending.get(k)) for x in envs}) > 1}
+        names = {n for e in envs for n in e.vals
+                 if len({repr(x.vals.get(n)) for x in envs}) > 1}
+        out = envs[0].copy()
+        signed: set[str] = set()  # locals that are 0 on one path and -EIO on another
+        for n in names:
+            out.vals.pop(n, None)
+            if n not in self.cs.locals_declared:
+                continue
+            kinds = {e.vals[n].kind for e in envs if n in e.vals}
+            if len(kinds) > 1 and kinds <= {"int", "err", "sint"}:
+                kinds = {"sint"}
+                signed.add(self.local_var(n).name)
+            if len(kinds) > 1:
+                raise self.err(node, f"'{n}' holds different kinds of value on the paths "
+                                     f"that meet at label '{name}'")
+            kind = kinds.pop()
+            self.cs.local_kinds[n] = kind
+            q = self.local_var(n)
+            pend.add(q.name)
+            out.vals[n] = Val(kind, q)
+        direct: dict = {}
+        for env, slot in paths:
+            assigns = {}
+            for k in pend:
+                n = k.split(".", 1)[-1].removeprefix("c_")
+                v = env.vals.get(n)
+                if k in signed:
+                    if v is not None and v.expr is not None:
+                        assigns[k] = self.after(to_sint(v, v.expr))
+                    continue
+                if k in env.pending:
+                    assigns[k] = self.after(env.pending[k])
+                    continue
+                if v is not None and v.expr is not None and v.expr != Var(k):
+                    assigns[k] = self.after(v.expr)
+            if slot is not None:
+                slot.update(assigns)
+            else:
+                direct = assigns
+        for k in pend:
+            out.pending.pop(k, None)
+        if direct:
+            self.b.fold(direct)  # the path falling in, before the label
+        return out
+
+    def check_gotos(self) -> None:
+        """Every goto found its label (called when a function's lowering ends)."""
+        for name, arrivals in self.gotos.items():
+            raise self.err(arrivals[0][1], f"label '{name}' is not defined in this function "
+                                           "after the goto")
+
+    def loop(self, node: Node) -> None:
+        """A ``for``/``while``/``do`` whose bound the model can see, unrolled: its condition
+        must be a constant at every iteration (a counter over constants), and it must end
+        within :data:`MAX_UNROLL` iterations."""
+        t = node.type
+        kind = t.split("_")[0]
+        self.nloops += 1
+        tag = f"{kind}@{node.start_point[0] + 1}#{self.nloops}"
+        cond = node.child_by_field_name("condition")
+        if t == "for_statement":
+            init = node.child_by_field_name("initializer")
+            if init is not None:
+                if init.type == "declaration":
+                    self.declaration(init)
+                else:
+                    self.expr_effect(init)
+        body = node.child_by_field_name("body")
+        update = node.child_by_field_name("update") if t == "for_statement" else None
+        brk = f"{tag}.break"
+        for i in range(MAX_UNROLL + 1):
+            if self.env.dead:
+                break
+            if t != "do_statement" or i > 0:
+                c = ZERO if cond is None and t != "for_statement" else (
+                    E.const(1) if cond is None else self.loop_cond(node, kind, cond))
+                if not isinstance(c, Const):
+                    raise self.err(cond or node, f"unbounded loop ('{kind}'): its condition "
+                                   f"'{' '.join(self.text(cond).split())}' is not a constant "  # type: ignore[arg-type]
+                                   "the model can see (unroll it, or bound it with a "
+                                   "constant counter)")
+                if not c.value:
+                    break
+            if i == MAX_UNROLL:
+                raise self.err(node, f"unbounded loop ('{kind}'): it does not end within "
+                                     f"{MAX_UNROLL} iterations (a retry loop the model "
+                                     "cannot bound; unroll it)")
+            cont = f"{tag}.continue{i}"
+            self.loops.append((brk, cont))
+            try:
+                self.stmt(body)  # type: ignore[arg-type]
+            finally:
+                self.loops.pop()
+            self.place_label(node, cont)
+            if update is not None and not self.env.dead:
+                self.expr_effect(update)
+        self.place_label(node, brk)
+
+    def loop_cond(self, node: Node, kind: str, cond: Node) -> Expr:
+        try:
+            return self.cond(cond, None)
+        except CError:
+            raise self.err(cond, f"unbounded loop ('{kind}'): its condition "
+                                 f"'{' '.join(self.text(cond).split())}' reads shared "
+                                 "memory or a value the model cannot compute before the "
+                                 "loop runs (unroll it)") from None
+
+    def expr_effect(self, e: Node) -> None:
+        """A for's initializer or update: assignments and ``i++`` of locals."""
+        e = self.strip(e)
+        if e.type == "comma_expression":
+            for c in e.named_children:
+                self.expr_effect(c)
+        elif e.type == "update_expression":
+            self.update(e)
+        elif e.type == "assignment_expression" and self.text(
+                e.child_by_field_name("operator")) == "=":  # type: ignore[arg-type]
+            self.assign(e, e.child_by_field_name("left"),  # type: ignore[arg-type]
+                        e.child_by_field_name("right"))  # type: ignore[arg-type]
+        else:
+            raise self.err(e, f"'{self.text(e)}' is not supported in a for (an assignment "
+                              "or i++ of a local)")
+
+    def update(self, e: Node) -> None:
+        """``i++``, ``i--`` (either side) of a local: ``i = i + 1``."""
+        arg = self.strip(e.child_by_field_name("argument"))  # type: ignore[arg-type]
+        name = self.text(arg)
+        if arg.type != "identifier" or name not in self.cs.locals_declared:
+            raise self.err(e, f"'{self.text(e)}': ++/-- of a local only")
+        v = self.expr(arg)
+        x = self.scalar(v, arg)
+        nv = Val(v.kind, E.add(x, E.const(1)) if "++" in self.text(e) else E.sub(x, E.const(1)))
+        if isinstance(x, Const):
+            nv = Val(v.kind, E.const(x.value + 1 if "++" in self.text(e) else x.value - 1))
+        self.cs.local_kinds[name] = nv.kind
+        self.env.vals[name] = nv
+        self.env.pending[self.local_var(name).name] = nv.expr  # type: ignore[assignment]
 
     def declaration(self, node: Node) -> None:
         ty = node.child_by_field_name("type")
@@ -277,8 +518,7 @@ class Fn(PrimLowering):
         if alt is not None and not then_env.dead:
             self.b.branch(TRUE, end_l)
         if then_env.dead and then_env.jump is not None:
-            self.b.branch(TRUE, then_env.jump)  # code follows the return: jump over it
-            then_env.jump = None
+            self.emit_jump(then_env)  # code follows the return: jump over it
         self.b.here(else_l)
         self.env = before.copy()
         if alt is not None:
@@ -287,13 +527,12 @@ class Fn(PrimLowering):
                                       or then_env.pending != before.pending):
                 self.fold_pending()
             if self.env.dead and self.env.jump is not None and not then_env.dead:
-                self.b.branch(TRUE, self.env.jump)
-                self.env.jump = None
+                self.emit_jump(self.env)
         self.b.here(end_l)
         self.env = self.join(node, then_env, self.env)
 
 
-    def join(self, node: Node, a: Env, b: Env) -> Env:
+    def join(self, node: Node, a: Env, b: Env, where: str = "this if") -> Env:
         if a.dead:
             return b
         if b.dead:
@@ -302,7 +541,7 @@ class Fn(PrimLowering):
         for k in set(a.pending) | set(b.pending):
             if a.pending.get(k) != b.pending.get(k):
                 raise self.err(node, f"'{k.split('.')[-1]}' gets a different value on each "
-                                     "path of this if with no shared access after it: not "
+                                     f"path of {where} with no shared access after it: not "
                                      "supported yet (assign it before the if)")
         for k in set(a.vals) | set(b.vals):
             if repr(a.vals.get(k)) != repr(b.vals.get(k)):
@@ -313,7 +552,7 @@ class Fn(PrimLowering):
                         a.vals[k].expr, Var) and isinstance(b.vals[k].expr, Var) else None  # type: ignore[assignment]
                     if out.vals[k] is None:
                         raise self.err(node, f"'{k}' gets a value without a step on one path "
-                                             "of this if: not supported yet")
+                                             f"of {where}: not supported yet")
         return out
 
     def return_stmt(self, node: Node) -> None:

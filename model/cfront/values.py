@@ -38,10 +38,13 @@ class Env:
     pending: dict[str, Expr] = field(default_factory=dict)
     dead: bool = False  # after a return: no path reaches here
     jump: Label | None = None  # the return's jump, emitted only if code follows it
+    #: a goto's jump: where the assignments its label's join needs go, once the jump is
+    #: emitted (``{"slot": dict}``, filled when the label is placed); shared by copies
+    hold: dict | None = None
 
     def copy(self) -> Env:
         return Env(dict(self.ptrs), dict(self.vals), dict(self.pending), self.dead,
-                    self.jump)
+                    self.jump, self.hold)
 
 
 
