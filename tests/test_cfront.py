@@ -105,6 +105,7 @@ BATTERY = {
     "goto_backward.c": (10, 3, "goto 'again' jumps backward"),
     "goto_nolabel.c": (9, 3, "label 'out' is not defined in this function"),
     "two_reads.c": (9, 42, "more than one access to shared memory"),
+    "peek_no_mustinc.c": (14, 16, "errseq_peek is the MUSTINC RFC's"),
 }
 
 
@@ -238,3 +239,23 @@ def test_bounded_for_is_unrolled_with_break_and_continue(capsys) -> None:
     assert main(["trace", path, "--scenario", "seed", "--property", "backward"]) == 1
     out = capsys.readouterr().out
     assert out.count("[loops.c:21]") == 3  # twice in the first call, once in the second
+
+
+@pytest.mark.parametrize("lock,scenario", [("none", "seed"), ("spinlock", "seed"),
+                                           ("none", "late-open"), ("none", "shared-fd")])
+def test_mustinc_c_gives_the_recorded_rows(lock: str, scenario: str) -> None:
+    """J. Layton's RFC v2 in C (model/schemes/mustinc.c: '#define ERRSEQ_MUSTINC' gives the
+    world the RFC layout, errseq_peek at mount, the volatile mount option): every recorded
+    number of the Python mustinc, states included (tests/c_parity.py: all of its rows but
+    --lock cmpxchg in seed and shared-fd, fewer states there: the C zeroes the dead err
+    across a failed cmpxchg's restart, the Python keeps it)."""
+    got = run_case("c:mustinc", lock, scenario, {})
+    want = EXPECTED[f"mustinc --lock {lock} --scenario {scenario}"]
+    assert got == want
+
+
+def test_mustinc_c_without_volatile_is_plain_overlayfs_on_the_rfc_layout() -> None:
+    s = scheme_for(str(SCHEMES / "mustinc.c"))
+    assert s.mustinc and s.tested_mount_options == {"volatile"}  # type: ignore[attr-defined]
+    got = run_case(str(SCHEMES / "mustinc.c"), "none", "seed", {}, nosym=False)
+    assert got["lost"]["verdict"] == "violated"  # nothing reaches O

@@ -113,6 +113,8 @@ class ExprLowering(FnBase):
                 return self.env.vals[n]
             if n == "wait":
                 return Val("int", E.const(self.wait))
+            if n == "ERRSEQ_MUSTINC" and self.cs.mustinc:
+                return Val("int", E.const(self.L.mustinc_flag))
             if n == "ERRSEQ_SEEN":
                 return Val("int", E.const(self.L.seen))
             if n == "ERRSEQ_SHIFT":  # ilog2(MAX_ERRNO + 1): the errno bits

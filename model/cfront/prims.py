@@ -39,7 +39,7 @@ class PrimLowering(ExprLowering):
         """A call that touches shared memory, as a statement or an assignment's value."""
         fn, args = self.fname(node), self.args(node)
         b, L, ov = self.b, self.L, self.ov
-        if shared is not None and fn not in ("errseq_sample",):
+        if shared is not None and fn not in ("errseq_sample", "errseq_peek"):
             raise self.err(node, f"the result of '{fn}' cannot be stored in shared memory "
                                  "here: assign it to a local")
 
@@ -76,19 +76,23 @@ class PrimLowering(ExprLowering):
             self.flush()
             kernel.errseq_set(b, L, word, self.scalar(v, args[1]))
             return None
-        if fn == "errseq_sample":
+        if fn in ("errseq_sample", "errseq_peek"):
             self.nargs(node, args, 1)
+            if fn == "errseq_peek" and not self.cs.mustinc:
+                raise self.err(node, "errseq_peek is the MUSTINC RFC's (J. Layton, RFC v2, "
+                                     "2020-12-14): give its lib/errseq.c hunk ('#define "
+                                     "ERRSEQ_MUSTINC ...') so that the world has its layout")
             word = self.loc(args[0])
+            target: Var | None
             if shared is not None:
                 target = Var(shared)
             else:
-                d = dst("word")
-                if d is None:
+                target = dst("word")
+                if target is None and fn == "errseq_sample":
                     raise self.err(node, "errseq_sample's result is not used")
-                target = d
             self.flush()
             self.region_u(word, lambda: kernel.errseq_peek(
-                b, L, word, target, True, " ".join(self.text(node).split())))
+                b, L, word, target, fn == "errseq_sample", " ".join(self.text(node).split())))
             return target if shared is None else None
         if fn == "errseq_check":
             self.nargs(node, args, 2)

@@ -24,6 +24,7 @@ from model.cfront.diag import CError
 from model.cfront.liveness import clear_dead
 from model.cfront.stmts import Fn, merge_returns
 from model.cfront.syntax import (
+    ERRSEQ_LIB,
     LANG,
     SKIPPED,
     calls,
@@ -62,6 +63,8 @@ class CScheme(Scheme):
         self.check_fn: Node | None = None  # s_op->errseq_check_advance (V. Goyal v3)
         self.open_upper = False  # the open path samples U into f_sb_err (V. Goyal v3)
         self.fill_super_fn: Node | None = None
+        #: the file has the MUSTINC RFC's lib/errseq.c hunk: the world uses its layout
+        self.mustinc = False  # type: ignore[misc]
         self.summary = f"C scheme {self.base}"  # type: ignore[misc]
         self.provenance = f"{path}"  # type: ignore[misc]
         self.by_design = frozenset()  # type: ignore[misc]
@@ -165,6 +168,9 @@ class CScheme(Scheme):
                     self.note(item, f"{name}: the file's f_sb_err samples U at open")
                 else:
                     self.note(item, f"function '{name}' skipped (no f_sb_err sample in it)")
+            elif name in ERRSEQ_LIB:
+                self.note(item, f"{name}: lib/errseq.c's, as the model has it (model/kernel.py"
+                                f"{', MUSTINC layout' if self.mustinc else ''})")
             elif name == "ovl_fill_super":
                 self.fill_super_fn = body
             elif name in SKIPPED:
@@ -174,6 +180,13 @@ class CScheme(Scheme):
             return
         if t in ("struct_specifier", "declaration", "type_definition"):
             self._struct(item)
+            return
+        if t == "preproc_def" and item.child_by_field_name("name") is not None and (
+                item.child_by_field_name("name").text == b"ERRSEQ_MUSTINC"):  # type: ignore[union-attr]
+            # J. Layton's RFC v2 1/2 (errseq: split the SEEN flag into two new flags)
+            self.mustinc = True  # type: ignore[misc]
+            self.note(item, "ERRSEQ_MUSTINC: the MUSTINC RFC's errseq layout (MUSTINC at bit "
+                            "13, the counter from bit 14) for U, O and every cursor")
             return
         if t.startswith("preproc"):
             self.note(item, "preprocessor line ignored")

@@ -16,7 +16,7 @@ LANG = Language(tsc.language())
 PRIMITIVES = (
     "READ_ONCE", "WRITE_ONCE", "smp_load_acquire", "smp_store_release", "errseq_set",
     "errseq_sample", "errseq_check", "errseq_check_and_advance", "errseq_counter",
-    "spin_lock", "spin_unlock", "mutex_lock", "mutex_unlock", "down_read", "up_read",
+    "errseq_peek", "spin_lock", "spin_unlock", "mutex_lock", "mutex_unlock", "down_read", "up_read",
     "sync_filesystem", "ovl_upper_mnt", "ovl_should_sync", "spin_lock_init", "mutex_init",
     "pr_err", "pr_warn", "WARN_ON",
 )
@@ -25,7 +25,11 @@ SKIPPED = ("ovl_fsync", "ovl_statfs", "ovl_put_super", "ovl_show_options", "ovl_
            "ovl_flush", "ovl_free_fs")
 SHARED_CALLS = {"READ_ONCE", "WRITE_ONCE", "smp_load_acquire", "smp_store_release",
                  "errseq_set", "errseq_sample", "errseq_check", "errseq_check_and_advance",
-                 "spin_lock", "spin_unlock", "mutex_lock", "mutex_unlock"}
+                 "errseq_peek", "spin_lock", "spin_unlock", "mutex_lock", "mutex_unlock"}
+#: lib/errseq.c's functions: a definition of one in the file (a patch's errseq hunk) is
+#: skipped with a note, the model's own being used (model/kernel.py, in the world's layout)
+ERRSEQ_LIB = ("errseq_set", "errseq_sample", "errseq_peek", "errseq_check",
+              "errseq_check_and_advance")
 
 
 def is_c_path(name: str) -> bool:
