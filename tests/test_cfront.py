@@ -259,3 +259,30 @@ def test_mustinc_c_without_volatile_is_plain_overlayfs_on_the_rfc_layout() -> No
     assert s.mustinc and s.tested_mount_options == {"volatile"}  # type: ignore[attr-defined]
     got = run_case(str(SCHEMES / "mustinc.c"), "none", "seed", {}, nosym=False)
     assert got["lost"]["verdict"] == "violated"  # nothing reaches O
+
+
+@pytest.mark.parametrize("lock", ["none", "cmpxchg"])
+@pytest.mark.parametrize("scenario", ["seed", "late-open"])
+def test_dhillon_diff_as_a_reviewer_writes_it(scenario: str, lock: str) -> None:
+    """S. Dhillon's errseq_counter diff (seed thread, 2020-11-28) written as the functions
+    read after it, from the README only: #includes, the whole v5.10 ovl_fill_super around
+    the one new line (kzalloc, error exits, 'if (ofs->config.upperdir)'), errseq_counter's
+    definition.  It gives copy-counter's recorded rows."""
+    got = run_case(str(GOOD / "dhillon_errseq_counter.c"), lock, scenario, {})
+    want = EXPECTED.get(f"copy-counter --lock {lock} --scenario {scenario}") or json.loads(
+        (HERE / "expected_disciplines.json").read_text())[
+        f"copy-counter --lock {lock} --scenario {scenario}"]
+    assert _plain(got) == _plain(want)
+
+
+def test_dhillon_mount_line_inside_ifs_is_not_dropped(capsys) -> None:
+    """The mount copy sits inside 'if (ofs->config.upperdir) { ... }' among lines the model
+    skips; ofs->config.upperdir is set (the model's overlay has an upper), so it runs; the
+    volatile branch needs its ovl_fs field declared, said where it is used."""
+    path = str(GOOD / "dhillon_errseq_counter.c")
+    assert main(["trace", path, "--scenario", "seed", "--property", "lost"]) == 1
+    out = capsys.readouterr().out
+    assert "before: mount: sb->s_wb_err = READ_ONCE(" in out
+    assert main(["check", path, "--mount-option", "volatile"]) == 2
+    err = capsys.readouterr().err
+    assert ":89:9: error: 'struct ovl_fs' has no field 'errseq'" in err

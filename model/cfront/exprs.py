@@ -19,6 +19,9 @@ from model.cfront.values import FALSE_, Env, Val, to_sint
 from model.errseq import ERRNO_NUMBERS
 from model.expr import TRUE, ZERO, Const, E, Expr, Var
 
+#: ``struct ovl_config``'s paths, not flags: always given to the model's overlay
+CONFIG_PATHS = ("lowerdir", "upperdir", "workdir")
+
 
 class ExprLowering(FnBase):
     # ---- locations -----------------------------------------------------------------------
@@ -36,6 +39,10 @@ class ExprLowering(FnBase):
         f = self.text(fname)
         if arg.type == "field_expression" and self.text(arg).endswith("config"):
             base = self.ptr_of(arg.child_by_field_name("argument"))  # type: ignore[arg-type]
+            if base == "ofs" and f in CONFIG_PATHS:
+                self.cs.note(node, f"ofs->config.{f} is set (the model's overlay has an upper "
+                                   "and a work dir)")
+                return Val("int", E.const(1))
             if base == "ofs":
                 opt = f.removeprefix("ovl_")
                 return Val("int", E.const(1 if opt in self.cs.mount_options else 0))

@@ -21,6 +21,7 @@ from typing import ClassVar
 from tree_sitter import Node, Parser
 
 from model.cfront.diag import CError
+from model.cfront.exprs import CONFIG_PATHS
 from model.cfront.liveness import clear_dead
 from model.cfront.stmts import Fn, merge_returns
 from model.cfront.syntax import (
@@ -116,7 +117,7 @@ class CScheme(Scheme):
             if x.type == "field_expression":
                 arg, fld = x.child_by_field_name("argument"), x.child_by_field_name("field")
                 if (arg is not None and fld is not None and (arg.text or b"").endswith(b"config")
-                        and (fld.text or b"").startswith(b"ovl_")):
+                        and (fld.text or b"").decode() not in CONFIG_PATHS):
                     out.add(fld.text.decode().removeprefix("ovl_"))  # type: ignore[union-attr]
             elif x.type == "call_expression" and "ovl_should_sync" not in self.helpers:
                 f = x.child_by_field_name("function")
@@ -255,7 +256,9 @@ class CScheme(Scheme):
         fn.env.ptrs.update({"sb": "sb", "ofs": "ofs"})
         fn.ret_label = b.label("ovl_fill_super.end")
         for st in statements(self.fill_super_fn):
-            if touches_errseq(st):
+            if not touches_errseq(st) and fn.binds_pointer(st):
+                fn.mount_pointer(st)
+            elif touches_errseq(st):
                 start = b.next_pc
                 if st.type == "declaration":
                     fn.declaration(st)

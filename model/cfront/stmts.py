@@ -181,8 +181,13 @@ class Fn(PrimLowering):
         if self.env.dead:
             return
         start = self.b.next_pc
-        if self.call is None and t == "expression_statement" and not touches_errseq(node):
+        if self.call is None and t in ("expression_statement", "if_statement") and not (
+                touches_errseq(node) or self.binds_pointer(node)):
+            # mount code the model has no use for (its error exits: the mount succeeds)
             self.cs.note(node, "statement of ovl_fill_super ignored (no errseq_t in it)")
+            return
+        if self.call is None and not touches_errseq(node) and self.binds_pointer(node):
+            self.mount_pointer(node)
             return
         if t == "compound_statement":
             self.block(node)
@@ -449,6 +454,28 @@ class Fn(PrimLowering):
         self.cs.local_kinds[name] = nv.kind
         self.env.vals[name] = nv
         self.env.pending[self.local_var(name).name] = nv.expr  # type: ignore[assignment]
+
+    def binds_pointer(self, node: Node) -> bool:
+        """Whether ``node`` is ``p = EXPR;`` for a pointer local ``p`` (in mount code: kept,
+        it costs no step and a later errseq line may go through ``p``)."""
+        if node.type != "expression_statement" or not node.named_children:
+            return False
+        e = self.strip(node.named_children[0])
+        lhs = e.child_by_field_name("left") if e.type == "assignment_expression" else None
+        return lhs is not None and lhs.type == "identifier" and self.text(lhs) in self.env.ptrs
+
+    def mount_pointer(self, node: Node) -> None:
+        """``p = EXPR;`` in mount code: bound if the model can place EXPR; else ``p`` keeps
+        what it denotes (``ofs = kzalloc(...)``: the overlay's one ovl_fs), with a note."""
+        e = self.strip(node.named_children[0])
+        lhs = self.text(e.child_by_field_name("left"))  # type: ignore[arg-type]
+        try:
+            self.env.ptrs[lhs] = self.ptr_of(e.child_by_field_name("right"))  # type: ignore[arg-type]
+        except CError:
+            now = self.env.ptrs[lhs]
+            what = now if now != "?" else "nothing the model places"
+            self.cs.note(node, f"'{lhs}' keeps denoting {what} (the model cannot place "
+                               "what is assigned)")
 
     def declaration(self, node: Node) -> None:
         ty = node.child_by_field_name("type")
