@@ -104,7 +104,8 @@ def run(cells: Sequence[Cell], props: Sequence[str], budget: Budget | None = Non
     for k, c in enumerate(cells):
         rs = tuple(r for r in results[k * n:(k + 1) * n] if r is not None)
         checks.append(CheckResult(c.scheme, c.lock, c.scenario, "explicit",
-                                  effective(c.scheme, c.lock, c.params), rs))
+                                  effective(c.scheme, c.lock, c.params, c.mount_options), rs,
+                                  c.mount_options))
     scenarios = {c.scenario: c.params for c in cells}
     return CompareResult(tuple(props), tuple(checks), differences(cells, checks), scenarios)
 

@@ -286,3 +286,13 @@ def test_dhillon_mount_line_inside_ifs_is_not_dropped(capsys) -> None:
     assert main(["check", path, "--mount-option", "volatile"]) == 2
     err = capsys.readouterr().err
     assert ":89:9: error: 'struct ovl_fs' has no field 'errseq'" in err
+
+
+def test_compare_gives_a_mount_option_to_the_schemes_that_test_it(capsys) -> None:
+    path = str(SCHEMES / "volatile.c")
+    assert main(["compare", "--scheme", f"{path},copy-naive", "--lock", "none",
+                 "--mount-option", "volatile", "--scenario", "seed", "--jobs", "1",
+                 "--property", "lost"]) == 0
+    rows = {line.split("  ")[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert "holds" in rows[f"{path} --mount-option volatile --lock none"]  # volatile: sticky
+    assert "violated (9 steps)" in rows["copy-naive --lock none"]  # as without the option
