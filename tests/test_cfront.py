@@ -296,3 +296,10 @@ def test_compare_gives_a_mount_option_to_the_schemes_that_test_it(capsys) -> Non
     rows = {line.split("  ")[0]: line for line in capsys.readouterr().out.splitlines()}
     assert "holds" in rows[f"{path} --mount-option volatile --lock none"]  # volatile: sticky
     assert "violated (9 steps)" in rows["copy-naive --lock none"]  # as without the option
+
+
+def test_goto_inside_an_inlined_helper() -> None:
+    """goto_helper.c: goto_join.c's check moved into a helper that exits through its own
+    label 'out' (the caller has one too): the same row, states included."""
+    got = run_case(str(GOOD / "goto_helper.c"), "none", "seed", {})
+    assert got == run_case(str(GOOD / "goto_join.c"), "none", "seed", {})
