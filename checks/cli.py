@@ -50,7 +50,13 @@ from checks.replay import ReplayError
 from checks.runner import ENGINES, EngineDisagreement, check_resolved, replay_trace, trace_report
 from checks.runner import check as run_check
 from model.cfront import CError
-from model.variants import DISCIPLINES, SCHEMES, load_catalogue, tested_mount_options
+from model.variants import (
+    DISCIPLINES,
+    SCHEMES,
+    load_catalogue,
+    scheme_for,
+    tested_mount_options,
+)
 from model.world import OPEN_AT, SYNC_FS_ERRORS
 from reports import compare as render_compare
 from reports import trace as render_trace_doc
@@ -124,16 +130,21 @@ def list_cmd() -> None:
 @memory_option
 @click.option("--no-timings", is_flag=True,
               help="leave out seconds and memory: the output is the same on every run")
+@click.option("--verbose", "-v", is_flag=True,
+              help="a C scheme: print on stderr what the model skipped or read as a no-op")
 @click.option("--output", metavar="FILE",
               help="write the report to FILE (atomically: temporary file, then rename)")
 def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[str, ...],
               as_json: bool, engine: str, max_states: int | None, max_seconds: float | None,
               max_depth: int | None, minimize: str, no_symmetry: bool, por: bool,
               max_memory: int | None, no_timings: bool, output: str | None, backend: str,
-              mount_options: tuple[str, ...], **bounds) -> None:
+              mount_options: tuple[str, ...], verbose: bool, **bounds) -> None:
     """Check SCHEME: a verdict per property, the shortest trace for each violation."""
     scheme, lock = _variant(scheme, lock)
     mount = mount_options_for([scheme], mount_options)
+    if verbose:
+        for note in getattr(scheme_for(scheme, mount), "notes", ()):
+            click.echo(note, err=True)
     chosen = properties(props)
     engine = pick("engine", engine, list(ENGINES))
     bounded("--max-depth", max_depth, 1, 10_000, "transitions unrolled by the SMT engine")

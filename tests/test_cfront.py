@@ -303,3 +303,13 @@ def test_goto_inside_an_inlined_helper() -> None:
     label 'out' (the caller has one too): the same row, states included."""
     got = run_case(str(GOOD / "goto_helper.c"), "none", "seed", {})
     assert got == run_case(str(GOOD / "goto_join.c"), "none", "seed", {})
+
+
+def test_verbose_prints_what_the_model_skipped(capsys) -> None:
+    path = str(GOOD / "dhillon_errseq_counter.c")
+    assert main(["check", path, "--verbose", "--property", "lost", "--scenario", "seed"]) == 1
+    err = capsys.readouterr().err
+    assert "dhillon_errseq_counter.c:69: note: 'ofs' keeps denoting ofs" in err
+    assert "ofs->config.upperdir is set" in err
+    assert main(["check", path, "--property", "lost", "--scenario", "seed"]) == 1
+    assert "note:" not in capsys.readouterr().err
