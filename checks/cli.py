@@ -303,10 +303,11 @@ def replay_cmd(key: str, fmt: str, output: str | None) -> None:
 
 
 def _resolved(scheme: str, lock: str, prop: str, scenario: str, flock: bool,
-              bounds: dict) -> ResolvedCheck:
+              bounds: dict, mount_options: tuple[str, ...] = ()) -> ResolvedCheck:
     scheme, lock = _variant(scheme, lock)
     prop = pick("property", prop, list(PROPERTIES))
-    return resolve(scheme, lock, scenario, bounds_from(scenario, flock, **bounds), prop)
+    return resolve(scheme, lock, scenario, bounds_from(scenario, flock, **bounds), prop,
+                   mount_options_for([scheme], mount_options))
 
 
 def _promela(rc: ResolvedCheck) -> str:
@@ -329,14 +330,16 @@ EXPORT_FORMATS = ("promela",)
 @click.option("--format", "fmt", default="promela", show_default=True, help="promela")
 @click.option("-o", "--output", metavar="FILE", help="write the model to FILE (atomically)")
 @bound_options
+@mount_option
 def export_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fmt: str,
-               output: str | None, **bounds) -> None:
+               output: str | None, mount_options: tuple[str, ...], **bounds) -> None:
     """Write SCHEME's world, instrumented for one property, as a model for another checker
     (Promela for SPIN: same atomic steps, the property as assertions)."""
     pick("format", fmt, list(EXPORT_FORMATS))
     if output is not None:
         check_output_path(output)
-    write_output(_promela(_resolved(scheme, lock, prop, scenario, flock, bounds)), output)
+    write_output(_promela(_resolved(scheme, lock, prop, scenario, flock, bounds,
+                                    mount_options)), output)
 
 
 @cli.command("spin")
@@ -348,8 +351,10 @@ def export_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fm
 @click.option("--no-reduce", is_flag=True, help="compile pan with -DNOREDUCE (no POR)")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 @bound_options
+@mount_option
 def spin_cmd(scheme: str, props: tuple[str, ...], lock: str, flock: bool, scenario: str,
-             timeout: float, no_reduce: bool, as_json: bool, **bounds) -> None:
+             timeout: float, no_reduce: bool, as_json: bool, mount_options: tuple[str, ...],
+             **bounds) -> None:
     """Export SCHEME per property, verify it with SPIN, and print SPIN's verdict, states
     and seconds next to ours (exit 3 if the verdicts or shortest lengths differ)."""
     from checks import spin
@@ -357,7 +362,8 @@ def spin_cmd(scheme: str, props: tuple[str, ...], lock: str, flock: bool, scenar
 
     chosen = properties(props) or list(PROPERTIES)
     budget = budget_from(max_seconds=timeout)
-    checks = [_resolved(scheme, lock, p, scenario, flock, bounds) for p in chosen]
+    checks = [_resolved(scheme, lock, p, scenario, flock, bounds, mount_options)
+              for p in chosen]
     try:
         spin.tools()
     except spin.SpinUnavailable as e:

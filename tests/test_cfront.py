@@ -313,3 +313,9 @@ def test_verbose_prints_what_the_model_skipped(capsys) -> None:
     assert "ofs->config.upperdir is set" in err
     assert main(["check", path, "--property", "lost", "--scenario", "seed"]) == 1
     assert "note:" not in capsys.readouterr().err
+
+
+def test_export_mounts_with_the_option(capsys) -> None:
+    path = str(SCHEMES / "volatile.c")
+    assert main(["export", path, "--mount-option", "volatile", "--property", "double"]) == 0
+    assert f"{path} --mount-option volatile --lock none" in capsys.readouterr().out
