@@ -319,3 +319,12 @@ def test_export_mounts_with_the_option(capsys) -> None:
     path = str(SCHEMES / "volatile.c")
     assert main(["export", path, "--mount-option", "volatile", "--property", "double"]) == 0
     assert f"{path} --mount-option volatile --lock none" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("lock", ["none", "cmpxchg"])
+def test_goto_over_a_step_gives_the_same_rows_as_the_if(lock: str) -> None:
+    """cursor_goto.c: cursor.c's 'if (err) errseq_set(...)' as 'if (!err) goto out;' after
+    'if (!wait) return 0;' (so ->sync_fs(sb, 0) reaches the label dead: no step, no
+    branch): cursor.c's rows exactly."""
+    got = run_case(str(GOOD / "cursor_goto.c"), lock, "seed", {})
+    assert got == run_case(str(SCHEMES / "cursor.c"), lock, "seed", {})

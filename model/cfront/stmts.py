@@ -291,6 +291,8 @@ class Fn(PrimLowering):
                 raise self.err(g, f"goto '{name}' crosses the edge of the body region a "
                                   "discipline wraps (it starts at the first statement that "
                                   "touches shared memory): move the label or the goto")
+        if not arrivals and self.env.dead:
+            return  # no goto reaches it and nothing falls in: dead code, the path stays dead
         if self.env.dead and self.env.jump is not None and self.env.jump is not lab:
             self.emit_jump(self.env)  # the path before the label jumps over it
         self.env.jump, self.env.hold = None, None
@@ -299,9 +301,6 @@ class Fn(PrimLowering):
             paths.append((env, env.hold.get("slot") if env.hold is not None else None))
         if not self.env.dead:
             paths.append((self.env, None))
-        if not paths:
-            self.b.here(lab)
-            return  # nothing reaches the label: what follows it is dead code
         if len(paths) == 1:
             out = paths[0][0].copy()
             if paths[0][1] is not None:  # only a jump reaches it: its path, as it left
