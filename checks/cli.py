@@ -35,6 +35,8 @@ from checks.options import (
     limit_options,
     memory_option,
     minimize_option,
+    mount_option,
+    mount_options_for,
     pick,
     pick_scheme,
     properties,
@@ -49,7 +51,13 @@ from checks.runner import ENGINES, EngineDisagreement, check_resolved, replay_tr
 from checks.runner import check as run_check
 from checks.sweepcmd import sweep_cmd
 from model.cfront import CError
-from model.variants import DISCIPLINES, SCHEMES, load_catalogue
+from model.variants import (
+    DISCIPLINES,
+    SCHEMES,
+    load_catalogue,
+    scheme_for,
+    tested_mount_options,
+)
 from model.world import OPEN_AT, SYNC_FS_ERRORS
 from reports import compare as render_compare
 from reports import trace as render_trace_doc
@@ -113,6 +121,7 @@ def list_cmd() -> None:
 @click.option("--engine", default="explicit", show_default=True,
               help="explicit (BFS) | smt (z3 bounded model checking) | both (cross-checked)")
 @bound_options
+@mount_option
 @limit_options
 @click.option("--max-depth", type=int, help="smt: give up (unknown) past this depth [200]")
 @click.option("--no-symmetry", is_flag=True,
@@ -125,15 +134,22 @@ def list_cmd() -> None:
 @memory_option
 @click.option("--no-timings", is_flag=True,
               help="leave out seconds and memory: the output is the same on every run")
+@click.option("--verbose", "-v", is_flag=True,
+              help="a C scheme: print on stderr what the model skipped or read as a no-op")
 @click.option("--output", metavar="FILE",
               help="write the report to FILE (atomically: temporary file, then rename)")
 def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[str, ...],
               as_json: bool, engine: str, max_states: int | None, max_seconds: float | None,
               max_depth: int | None, minimize: str, no_symmetry: bool, por: bool,
               max_memory: int | None, no_timings: bool, output: str | None, backend: str,
-              no_dead_reset: bool, **bounds) -> None:
+              no_dead_reset: bool, mount_options: tuple[str, ...], verbose: bool,
+              **bounds) -> None:
     """Check SCHEME: a verdict per property, the shortest trace for each violation."""
     scheme, lock = _variant(scheme, lock)
+    mount = mount_options_for([scheme], mount_options)
+    if verbose:
+        for note in getattr(scheme_for(scheme, mount), "notes", ()):
+            click.echo(note, err=True)
     chosen = properties(props)
     engine = pick("engine", engine, list(ENGINES))
     bounded("--max-depth", max_depth, 1, 10_000, "transitions unrolled by the SMT engine")
@@ -154,7 +170,7 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
     line = progress_line() if engine != "smt" else None
     try:
         result = run_check(scheme, lock, scenario, params, chosen or None, engine=engine,
-                           budget=budget, progress=line)
+                           budget=budget, progress=line, mount_options=mount)
     finally:
         if line is not None:
             line.clear()
@@ -184,14 +200,17 @@ COMPARE_FORMATS = ("text", "markdown", "json", "html")
 @click.option("--jobs", type=int, help="worker processes (default: one per core)")
 @cluster.dask_option
 @bound_options
+@mount_option
 @limit_options
 def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tuple[str, ...],
                 props: tuple[str, ...], flock: bool, fmt: str, output: str | None,
                 traces: bool, jobs: int | None, max_states: int | None,
                 max_seconds: float | None, minimize: str, backend: str,
-                dask_address: str | None, **bounds) -> None:
+                dask_address: str | None, mount_options: tuple[str, ...],
+                **bounds) -> None:
     """Check every scheme x discipline x scenario and print the matrix variants x
-    properties, then what each discipline buys over the others."""
+    properties, then what each discipline buys over the others (``--mount-option``: for the
+    schemes whose code tests it)."""
     fmt = pick("format", fmt, list(COMPARE_FORMATS))
     names = [pick_scheme(x) for x in split(schemes)] or list(SCHEMES)
     disciplines = ([pick("discipline", x, list(DISCIPLINES)) for x in split(locks)]
@@ -199,11 +218,14 @@ def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tup
     scens = ([pick("scenario", x, list(SCENARIOS)) for x in split(scenarios)]
              or [DEFAULT_SCENARIO])
     chosen = properties(props) or list(PROPERTIES)
+    mount = mount_options_for(names, mount_options)
+    tests = {n: tested_mount_options(n) for n in names} if mount else {}
     budget = budget_from(max_states, max_seconds, minimize=minimize, backend=backend)
     bounded("--jobs", jobs, 1, 256, "worker processes")
     if output is not None:
         check_output_path(output)
-    cells = [compare.Cell(name, lock, scen, params)
+    cells = [compare.Cell(name, lock, scen, params,
+                          tuple(o for o in mount if o in tests.get(name, ())))
              for scen in dict.fromkeys(scens) for params in [bounds_from(scen, flock, **bounds)]
              for name in dict.fromkeys(names) for lock in dict.fromkeys(disciplines)]
     with cluster.executor_for(cluster.dask_address(dask_address)) as executor:
@@ -228,10 +250,11 @@ def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tup
               help="text | json | mermaid | dot | svg | html")
 @click.option("-o", "--output", help="write the trace to this file")
 @bound_options
+@mount_option
 @limit_options
 def trace_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fmt: str,
               output: str | None, max_states: int | None, max_seconds: float | None,
-              minimize: str, backend: str, **bounds) -> None:
+              minimize: str, backend: str, mount_options: tuple[str, ...], **bounds) -> None:
     """The shortest counterexample to one property of SCHEME, as a table, JSON or a
     sequence diagram, with a replay key."""
     scheme, lock = _variant(scheme, lock)
@@ -240,7 +263,8 @@ def trace_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fmt
     budget = budget_from(max_states, max_seconds, minimize=minimize, backend=backend)
     if output is not None:
         check_output_path(output)
-    rc = resolve(scheme, lock, scenario, bounds_from(scenario, flock, **bounds), prop)
+    mount = mount_options_for([scheme], mount_options)
+    rc = resolve(scheme, lock, scenario, bounds_from(scenario, flock, **bounds), prop, mount)
     line = progress_line()
     try:
         r = check_resolved(rc, budget=budget, progress=line)
@@ -276,7 +300,8 @@ def replay_cmd(key: str, fmt: str, output: str | None) -> None:
         pick("--sync-fs-errors value", over["sync_fs_errors"], list(SYNC_FS_ERRORS))
     if "open_at" in over:
         pick("open_at value", over["open_at"], list(OPEN_AT))
-    rc = resolve(scheme, lock, scenario, scenario_params(scenario, **over), prop)
+    mount = mount_options_for([scheme], k.mount_options)
+    rc = resolve(scheme, lock, scenario, scenario_params(scenario, **over), prop, mount)
     try:
         rep = replay_trace(rc, k.schedule)
     except ReplayError as e:
@@ -286,10 +311,11 @@ def replay_cmd(key: str, fmt: str, output: str | None) -> None:
 
 
 def _resolved(scheme: str, lock: str, prop: str, scenario: str, flock: bool,
-              bounds: dict) -> ResolvedCheck:
+              bounds: dict, mount_options: tuple[str, ...] = ()) -> ResolvedCheck:
     scheme, lock = _variant(scheme, lock)
     prop = pick("property", prop, list(PROPERTIES))
-    return resolve(scheme, lock, scenario, bounds_from(scenario, flock, **bounds), prop)
+    return resolve(scheme, lock, scenario, bounds_from(scenario, flock, **bounds), prop,
+                   mount_options_for([scheme], mount_options))
 
 
 def _promela(rc: ResolvedCheck, dead_reset: bool = True) -> str:
@@ -314,15 +340,17 @@ EXPORT_FORMATS = ("promela",)
 @click.option("--no-dead-reset", is_flag=True,
               help="the world as built: keep values no later step reads")
 @bound_options
+@mount_option
 def export_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fmt: str,
-               output: str | None, no_dead_reset: bool, **bounds) -> None:
+               output: str | None, no_dead_reset: bool, mount_options: tuple[str, ...],
+               **bounds) -> None:
     """Write SCHEME's world, instrumented for one property, as a model for another checker
     (Promela for SPIN: same atomic steps, the property as assertions)."""
     pick("format", fmt, list(EXPORT_FORMATS))
     if output is not None:
         check_output_path(output)
-    write_output(_promela(_resolved(scheme, lock, prop, scenario, flock, bounds),
-                          not no_dead_reset), output)
+    write_output(_promela(_resolved(scheme, lock, prop, scenario, flock, bounds,
+                                    mount_options), not no_dead_reset), output)
 
 
 @cli.command("spin")
@@ -334,8 +362,10 @@ def export_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fm
 @click.option("--no-reduce", is_flag=True, help="compile pan with -DNOREDUCE (no POR)")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 @bound_options
+@mount_option
 def spin_cmd(scheme: str, props: tuple[str, ...], lock: str, flock: bool, scenario: str,
-             timeout: float, no_reduce: bool, as_json: bool, **bounds) -> None:
+             timeout: float, no_reduce: bool, as_json: bool, mount_options: tuple[str, ...],
+             **bounds) -> None:
     """Export SCHEME per property, verify it with SPIN, and print SPIN's verdict, states
     and seconds next to ours (exit 3 if the verdicts or shortest lengths differ)."""
     from checks import spin
@@ -343,7 +373,8 @@ def spin_cmd(scheme: str, props: tuple[str, ...], lock: str, flock: bool, scenar
 
     chosen = properties(props) or list(PROPERTIES)
     budget = budget_from(max_seconds=timeout)
-    checks = [_resolved(scheme, lock, p, scenario, flock, bounds) for p in chosen]
+    checks = [_resolved(scheme, lock, p, scenario, flock, bounds, mount_options)
+              for p in chosen]
     try:
         spin.tools()
     except spin.SpinUnavailable as e:

@@ -31,6 +31,7 @@ class Cell:
     lock: str
     scenario: str
     params: WorldParams
+    mount_options: tuple[str, ...] = ()  # --mount-option, for the schemes that test them
 
 
 class CompareInterrupted(KeyboardInterrupt):
@@ -60,8 +61,8 @@ class CompareInterrupted(KeyboardInterrupt):
 
 def _job(args: tuple[Cell, str, Budget]) -> PropertyResult:
     cell, prop, budget = args
-    return check_resolved(resolve(cell.scheme, cell.lock, cell.scenario, cell.params, prop),
-                          budget=budget)
+    return check_resolved(resolve(cell.scheme, cell.lock, cell.scenario, cell.params, prop,
+                                  cell.mount_options), budget=budget)
 
 
 def run(cells: Sequence[Cell], props: Sequence[str], budget: Budget | None = None,
@@ -115,7 +116,8 @@ def run(cells: Sequence[Cell], props: Sequence[str], budget: Budget | None = Non
     for k, c in enumerate(cells):
         rs = tuple(r for r in results[k * n:(k + 1) * n] if r is not None)
         checks.append(CheckResult(c.scheme, c.lock, c.scenario, "explicit",
-                                  effective(c.scheme, c.lock, c.params), rs))
+                                  effective(c.scheme, c.lock, c.params, c.mount_options), rs,
+                                  c.mount_options))
     scenarios = {c.scenario: c.params for c in cells}
     return CompareResult(tuple(props), tuple(checks), differences(cells, checks), scenarios)
 

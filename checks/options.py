@@ -4,7 +4,8 @@
 * the scenario bounds and their overrides (:func:`bound_options`, :func:`bounds_from`), the
   variant (:func:`variant_options`), the search limits (:func:`limit_options`,
   :func:`memory_option`), ``--minimize`` (:func:`minimize_option`) and ``--backend``
-  (:func:`backend_option`), each an option group
+  (:func:`backend_option`), ``--mount-option`` (:func:`mount_option`, checked against what
+  the scheme's code tests by :func:`mount_options_for`), each an option group
   that the commands share;
 * the one output writer (:func:`write_output`, atomic, with ``--output`` validated before any
   search runs by :func:`check_output_path`).
@@ -176,6 +177,35 @@ variant_options = _group(
     click.option("--flock", is_flag=True, help="the VFS advances f_sb_err under f_lock"),
     click.option("--scenario", default=DEFAULT_SCENARIO, show_default=True),
 )
+
+#: ``--mount-option NAME`` (repeatable): the overlay is mounted with it (DESIGN §5b)
+mount_option = click.option(
+    "--mount-option", "mount_options", multiple=True, metavar="NAME",
+    help="mount the overlay with option NAME (repeatable; a C scheme's code tests it, e.g. "
+         "volatile behind ovl_should_sync())")
+
+
+def mount_options_for(schemes: Sequence[str], names: Sequence[str]) -> tuple[str, ...]:
+    """The ``--mount-option`` names (repeatable, comma-separated), sorted, each tested by
+    the code of at least one of ``schemes`` (an :class:`InputError` otherwise: an option
+    nothing tests would be silently ignored)."""
+    from model.variants import tested_mount_options
+
+    opts = tuple(sorted(set(split(names))))
+    if not opts:
+        return ()
+    tested = {s: tested_mount_options(s) for s in schemes}
+    for o in opts:
+        if not any(o in t for t in tested.values()):
+            known = sorted(set().union(*tested.values()))
+            which = schemes[0] if len(schemes) == 1 else "none of the schemes compared"
+            what = (f"its code tests only {', '.join(known)}" if len(schemes) == 1 and known
+                    else "it tests no mount option" if len(schemes) == 1
+                    else f"they test {', '.join(known) or 'none'}")
+            raise InputError(f"--mount-option {o}: {which} never tests it ({what}); "
+                             "a C scheme tests ofs->config.ovl_NAME or ovl_should_sync()")
+    return opts
+
 
 #: states and seconds: when a search gives up with ``unknown``
 limit_options = _group(

@@ -180,24 +180,25 @@ def check_property(scheme: str, lock: str, params: WorldParams, prop: str,
 
 def check(scheme: str, lock: str, scenario: str, params: WorldParams,
           props: list[str] | None = None, engine: str = "explicit",
-          budget: Budget | None = None, progress: explicit.ProgressFn | None = None
-          ) -> CheckResult:
+          budget: Budget | None = None, progress: explicit.ProgressFn | None = None,
+          mount_options: tuple[str, ...] = ()) -> CheckResult:
     """Every property in ``props`` (default: all) for one variant in one scenario
-    (``params``: the bounds asked for).
+    (``params``: the bounds asked for; ``mount_options``: ``--mount-option``).
 
     Ctrl-C raises :class:`CheckInterrupted` with the properties already decided and the
     figures of the one being searched."""
     results: list[PropertyResult] = []
     for p in props or list(PROPERTIES):
         try:
-            results.append(check_resolved(resolve(scheme, lock, scenario, params, p), engine,
-                                          budget, progress))
+            results.append(check_resolved(resolve(scheme, lock, scenario, params, p,
+                                                  mount_options), engine, budget, progress))
         except explicit.SearchInterrupted as e:
             raise CheckInterrupted(tuple(results), e.prop, e.stats) from None
         except KeyboardInterrupt:
             raise CheckInterrupted(tuple(results), p, None) from None
-    return CheckResult(scheme, lock, scenario, engine, effective(scheme, lock, params),
-                       tuple(results))
+    return CheckResult(scheme, lock, scenario, engine,
+                       effective(scheme, lock, params, mount_options), tuple(results),
+                       tuple(sorted(set(mount_options))))
 
 
 def trace_report(rc: ResolvedCheck, trace: Trace) -> TraceReport:

@@ -376,6 +376,14 @@ class ProgramBuilder:
         one path of an ``if`` with no step of its own."""
         self._entries.append(_Assign(dict(assigns)))
 
+    def fold_slot(self) -> dict[str, Expr]:
+        """:meth:`fold` of assignments not known yet: the dict returned is the one the
+        builder keeps, to be filled before :meth:`build` (a C ``goto``'s path learns what
+        its label's join needs only when the label is reached)."""
+        slot: dict[str, Expr] = {}
+        self._entries.append(_Assign(slot))
+        return slot
+
     def steps_since(self, start: int) -> list[PendingStep]:
         """The steps emitted at entry ``start`` (a :attr:`next_pc` taken earlier) or later, in
         program order, as mutable records: a discipline may rewrite their guard, assigns,

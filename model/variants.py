@@ -288,22 +288,29 @@ register_discipline(SpinLock("mutex-read-u", scope="read-u", kind="mutex"), vali
 register_discipline(WideCounter(), validate=False)
 
 
-def scheme_for(name: str) -> Scheme:
+def scheme_for(name: str, mount_options: tuple[str, ...] | frozenset[str] = ()) -> Scheme:
     """The scheme ``name`` names: a catalogue entry, or a C file (``*.c``) read with
     :func:`model.cfront.load_scheme` and registered under its path (``KeyError`` for an
-    unknown name; ``model.cfront.CError`` or ``OSError`` for a bad file)."""
+    unknown name; ``model.cfront.CError`` or ``OSError`` for a bad file).
+
+    ``mount_options`` (``--mount-option``): the overlay is mounted with them, on top of the
+    ones a ``c:NAME`` entry mounts with; only a C scheme's code can test one (the CLI refuses
+    an option the scheme never tests, :func:`tested_mount_options`)."""
     load_catalogue()
-    if name in SCHEMES:
+    opts = frozenset(mount_options)
+    if not opts and name in SCHEMES:
         return SCHEMES[name]
-    if name in LOADED:
-        return LOADED[name]
+    key = name if not opts else f"{name} --mount-option {','.join(sorted(opts))}"
+    if key in LOADED:
+        return LOADED[key]
     if name.endswith(".c"):
         from model.cfront import load_scheme
 
-        s = load_scheme(name)
-        LOADED[name] = s
+        s = load_scheme(name, opts)
+        LOADED[key] = s
         return s
     if name.startswith("c:"):
+        import copy
         import os
 
         from model.cfront import load_scheme
@@ -311,11 +318,21 @@ def scheme_for(name: str) -> Scheme:
 
         file, options, by_design = C_CATALOGUE[name[2:]]
         path = os.path.join(os.path.dirname(__file__), "schemes", file)
-        s = load_scheme(path, frozenset(options))
+        # a copy: the same file and options given as a path keep the path's name and
+        # contract (the catalogue entry's by_design is the entry's, not the file's)
+        s = copy.copy(load_scheme(path, frozenset(options) | opts))
         s.name, s.by_design = name, by_design  # type: ignore[misc]
-        LOADED[name] = s
+        LOADED[key] = s
         return s
+    if name in SCHEMES:
+        raise ValueError(f"{name} tests no mount option")
     raise KeyError(name)
+
+
+def tested_mount_options(name: str) -> frozenset[str]:
+    """The mount options the code of scheme ``name`` tests (``ofs->config.ovl_X``, or
+    ``ovl_should_sync()``); a Python scheme tests none."""
+    return getattr(scheme_for(name), "tested_mount_options", frozenset())
 
 
 def load_catalogue() -> None:

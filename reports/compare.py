@@ -29,7 +29,8 @@ def _kind(r: PropertyResult | None) -> str:
 
 
 def variant_name(c: CheckResult, with_scenario: bool) -> str:
-    name = f"{c.scheme} --lock {c.lock}"
+    mount = "".join(f" --mount-option {o}" for o in c.mount_options)
+    name = f"{c.scheme}{mount} --lock {c.lock}"
     return f"{name} --scenario {c.scenario}" if with_scenario else name
 
 

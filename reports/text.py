@@ -100,7 +100,9 @@ def render_check(result: CheckResult, show_traces: bool = True, timings: bool = 
     the seconds and MiB columns, so that two runs print the same bytes)."""
     p = result.params.to_json()
     out = [
-        f"syncfs-mc: {result.scheme} --lock {result.lock} --scenario {result.scenario} "
+        f"syncfs-mc: {result.scheme}"
+        + "".join(f" --mount-option {o}" for o in result.mount_options)
+        + f" --lock {result.lock} --scenario {result.scenario} "
         f"(engine {result.engine})",
         "  " + ", ".join(f"{k}={v}" for k, v in p.items()),
         "",

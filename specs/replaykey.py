@@ -7,6 +7,7 @@
 
 ``OVERRIDES`` lists the bounds that differ from the scenario's preset (``-``: none), as
 ``field=value`` joined by ``+``; errors are errno names joined by ``.``, switches ``0``/``1``.
+``--mount-option`` names are one more override, ``mount=NAME.NAME`` (sorted).
 ``SCHEDULE`` is the actor of each atomic step.  A scheme given as a C file is its path with
 ``%`` and ``/`` written ``%25`` and ``%2F`` (``model%2Fschemes%2Fcursor.c/none/seed/...``),
 so the key keeps its six fields and ``replay`` reads the file again.  ``syncfs-mc replay
@@ -37,11 +38,19 @@ class ReplayKey:
     prop: str
     overrides: tuple[tuple[str, Any], ...]
     schedule: tuple[str, ...]
+    mount_options: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        over = "+".join(f"{k}={_fmt(v)}" for k, v in self.overrides) or "-"
+        items = [f"{k}={_fmt(v)}" for k, v in self.overrides]
+        if self.mount_options:
+            items.append(f"{MOUNT}={'.'.join(self.mount_options)}")
+        over = "+".join(items) or "-"
         return "/".join((_quote(self.scheme), self.lock, self.scenario, self.prop, over,
                          ",".join(self.schedule)))
+
+
+#: the override naming the overlay's mount options (``--mount-option``)
+MOUNT = "mount"
 
 
 def _quote(field: str) -> str:
@@ -68,9 +77,9 @@ def overrides_of(scenario: str, params: WorldParams) -> tuple[tuple[str, Any], .
 
 
 def make_key(scheme: str, lock: str, scenario: str, prop: str, params: WorldParams,
-             schedule: tuple[str, ...]) -> ReplayKey:
+             schedule: tuple[str, ...], mount_options: tuple[str, ...] = ()) -> ReplayKey:
     return ReplayKey(scheme, lock, scenario, prop, overrides_of(scenario, params),
-                     tuple(schedule))
+                     tuple(schedule), tuple(sorted(set(mount_options))))
 
 
 def parse_key(text: str) -> ReplayKey:
@@ -82,17 +91,21 @@ def parse_key(text: str) -> ReplayKey:
     scheme, lock, scenario, prop, over, sched = parts
     types = {f.name: f.type for f in dataclasses.fields(WorldParams)}
     overrides: list[tuple[str, Any]] = []
+    mount: tuple[str, ...] = ()
     if over != "-":
         for item in over.split("+"):
             name, eq, value = item.partition("=")
+            if eq and name == MOUNT and value:
+                mount = tuple(sorted(set(value.split("."))))
+                continue
             if not eq or name not in types:
                 raise BadKey(f"replay key: bad override {item!r} (known fields: "
-                                f"{', '.join(types)})")
+                                f"{', '.join(types)}, {MOUNT})")
             overrides.append((name, _parse_value(name, types[name], value)))
     schedule = tuple(a for a in sched.split(",") if a)
     if not schedule:
         raise BadKey("replay key: empty schedule")
-    return ReplayKey(_unquote(scheme), lock, scenario, prop, tuple(overrides), schedule)
+    return ReplayKey(_unquote(scheme), lock, scenario, prop, tuple(overrides), schedule, mount)
 
 
 def _parse_value(name: str, typ: Any, value: str) -> Any:

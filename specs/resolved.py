@@ -51,6 +51,9 @@ class ResolvedCheck:
     requested: WorldParams
     params: WorldParams
     by_design: bool
+    #: ``--mount-option``: the options the overlay is mounted with (sorted); a C scheme's
+    #: code tests them (``ofs->config.ovl_volatile``), so they are part of the world
+    mount_options: tuple[str, ...] = ()
 
     @property
     def spec(self) -> Property:
@@ -87,32 +90,37 @@ class ResolvedCheck:
 
     def _build(self, p: WorldParams) -> World:
         load_catalogue()
-        return build_world(scheme_for(self.scheme), DISCIPLINES[self.lock], p)
+        return build_world(scheme_for(self.scheme, self.mount_options), DISCIPLINES[self.lock],
+                           p)
 
     def key(self, schedule: tuple[str, ...]) -> ReplayKey:
         """The replay key naming ``schedule`` in this check."""
         return make_key(self.scheme, self.lock, self.scenario, self.prop, self.requested,
-                        tuple(schedule))
+                        tuple(schedule), self.mount_options)
 
     @property
     def variant(self) -> str:
         """``SCHEME --lock LOCK --scenario SCENARIO``, as a user would type it."""
-        return f"{self.scheme} --lock {self.lock} --scenario {self.scenario}"
+        mount = "".join(f" --mount-option {o}" for o in self.mount_options)
+        return f"{self.scheme}{mount} --lock {self.lock} --scenario {self.scenario}"
 
 
 def resolve(scheme: str, lock: str, scenario: str, requested: WorldParams,
-            prop: str) -> ResolvedCheck:
+            prop: str, mount_options: tuple[str, ...] = ()) -> ResolvedCheck:
     """Resolve a query; names must be in the catalogue (``KeyError`` otherwise: the CLI
-    checks them first and says what is valid)."""
+    checks them first and says what is valid, and which mount options the scheme tests)."""
     load_catalogue()
-    s, d = scheme_for(scheme), DISCIPLINES[lock]
+    mount = tuple(sorted(set(mount_options)))
+    s, d = scheme_for(scheme, mount), DISCIPLINES[lock]
     if prop not in PROPERTIES:
         raise KeyError(prop)
     return ResolvedCheck(scheme, lock, scenario, prop, requested,
-                         effective_params(s, d, requested), prop in s.by_design)
+                         effective_params(s, d, requested), prop in s.by_design, mount)
 
 
-def effective(scheme: str, lock: str, requested: WorldParams) -> WorldParams:
+def effective(scheme: str, lock: str, requested: WorldParams,
+              mount_options: tuple[str, ...] = ()) -> WorldParams:
     """The effective bounds of a variant (the same for every property)."""
     load_catalogue()
-    return effective_params(scheme_for(scheme), DISCIPLINES[lock], requested)
+    return effective_params(scheme_for(scheme, tuple(sorted(set(mount_options)))),
+                            DISCIPLINES[lock], requested)

@@ -224,11 +224,16 @@ class CheckResult:
     engine: str
     params: WorldParams  # the effective bounds every property was checked with
     results: tuple[PropertyResult, ...] = field(default_factory=tuple)
+    mount_options: tuple[str, ...] = ()  # --mount-option (a C scheme's code tests them)
 
     def to_json(self, timings: bool = True) -> dict[str, Any]:
-        return {"scheme": self.scheme, "lock": self.lock, "scenario": self.scenario,
-                "engine": self.engine, "params": self.params.to_json(),
-                "results": [r.to_json(timings) for r in self.results]}
+        d: dict[str, Any] = {"scheme": self.scheme, "lock": self.lock,
+                             "scenario": self.scenario, "engine": self.engine,
+                             "params": self.params.to_json(),
+                             "results": [r.to_json(timings) for r in self.results]}
+        if self.mount_options:
+            d["mount_options"] = list(self.mount_options)
+        return d
 
     def to_record(self) -> dict[str, Any]:
         """Lossless JSON (see :meth:`PropertyResult.to_record`)."""
@@ -240,7 +245,8 @@ class CheckResult:
     def from_record(d: dict[str, Any]) -> CheckResult:
         return CheckResult(d["scheme"], d["lock"], d["scenario"], d["engine"],
                            WorldParams.from_json(d["params"]),
-                           tuple(PropertyResult.from_record(r) for r in d["results"]))
+                           tuple(PropertyResult.from_record(r) for r in d["results"]),
+                           tuple(d.get("mount_options", ())))
 
     def result(self, prop: str) -> PropertyResult | None:
         for r in self.results:

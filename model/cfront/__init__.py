@@ -12,6 +12,7 @@ preprocessed code and rejects ``errseq_t src;``.
 """
 
 from model.cfront.diag import CError
-from model.cfront.lower import CScheme, is_c_path, load_scheme
+from model.cfront.scheme import CScheme, load_scheme
+from model.cfront.syntax import is_c_path
 
 __all__ = ["CError", "CScheme", "is_c_path", "load_scheme"]

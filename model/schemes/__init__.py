@@ -31,5 +31,6 @@ C_CATALOGUE: dict[str, tuple[str, tuple[str, ...], frozenset[str]]] = {
     "volatile": ("volatile.c", ("volatile",), frozenset({"double"})),
     "upper-cursor": ("upper_cursor.c", (), frozenset()),
     "goyal-v2": ("goyal_v2.c", (), frozenset()),
+    "mustinc": ("mustinc.c", ("volatile",), frozenset({"double"})),
 }
 

@@ -1,0 +1,11 @@
+static int ovl_sync_fs(struct super_block *sb, int wait)
+{
+	struct ovl_fs *ofs = sb->s_fs_info;
+	struct super_block *upper_sb = ovl_upper_mnt(ofs)->mnt_sb;
+	errseq_t src;
+
+	src = READ_ONCE(upper_sb->s_wb_err);
+	while (src != 0)
+		src = READ_ONCE(upper_sb->s_wb_err);
+	return 0;
+}
