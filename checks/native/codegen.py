@@ -11,9 +11,11 @@ twin here, written to compute exactly the same values:
   exactly as ``checks.stepcode.successor_function`` drives it;
 * the canonicaliser sorts each symmetry group's blocks lexicographically (Python's
   ``sorted`` on tuples), twin cells following their block;
-* a state is packed into ``NW`` 64-bit words, each slot in its declared width, end to
-  end (a slot may straddle two words); a value outside its width is reported (the Python engine's
-  ``SYNCFS_MC_CHECK_PACKING`` check, always on here).
+* a state is split into components (:func:`_components`: one per actor, one for the rest),
+  each packed into its own 64-bit words, each slot in its declared width, end to end (a slot
+  may straddle two words); a value outside its width is reported (the Python engine's
+  ``SYNCFS_MC_CHECK_PACKING`` check, always on here).  The driver interns each component's
+  packed value and stores a state as its components' 32-bit indices.
 
 The search itself is ``checks/native/driver.c``, appended after these definitions.
 """
