@@ -165,19 +165,20 @@ def _layout(widths: list[int]) -> tuple[list[tuple[int, int]], int]:
 def _components(worlds: list[tuple[World, int]], ns: int) -> list[list[int]]:
     """The slots split into components, each interned in its own table (see driver.c):
     one per actor (its pc and locals, and the monitor's ghosts named after it,
-    ``g.<actor>.*``) and one for everything else, per world (the twin's apart), the twin's
-    ``alive`` flag with the twin's shared slots.  Any split is correct; this one keeps each
-    component's distinct values few (an actor's slots move together)."""
-    groups: dict[tuple[int, str], list[int]] = {}
-    for wi, (world, base) in enumerate(worlds):
+    ``g.<actor>.*``) and one for everything else; the twin's slots (and its ``alive`` flag)
+    join the real world's component of the same actor, or the rest.  Any split is
+    correct; this one keeps each component's distinct values few (an actor's slots, and its
+    twin's, move together)."""
+    groups: dict[str, list[int]] = {}
+    for world, base in worlds:
         actors = {a.name for a in world.actors}
         for i, v in enumerate(world.variables):
             parts = v.name.split(".")
             owner = v.owner or (parts[1] if len(parts) > 2 and parts[0] == "g"
                                 and parts[1] in actors else "")
-            groups.setdefault((wi, owner), []).append(base + i)
+            groups.setdefault(owner, []).append(base + i)
     if len(worlds) > 1:  # the alive flag
-        groups.setdefault((1, ""), []).append(ns - 1)
+        groups.setdefault("", []).append(ns - 1)
     return sorted(groups.values())
 
 
