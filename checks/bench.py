@@ -135,14 +135,14 @@ __all__ = ["BenchResult", "PropertyFigures", "RowResult", "MIN_DELTA_MIB", "LADD
            "PROPERTIES", "Row", "RowSpec", "run_ladder", "run_row", "row_main", "spin_figures"]
 
 
-def machine() -> dict[str, Any]:
-    """What the figures were measured on."""
+def machine(backend: str = "auto") -> dict[str, Any]:
+    """What the figures were measured on (``backend``: the one the rows were asked for)."""
     from checks import native
 
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     return {"python": platform.python_version(), "platform": platform.platform(),
             "cpus": os.cpu_count(), "loadavg_at_start": [round(x, 2) for x in load or ()],
-            "backend": native.resolve("auto")[0]}  # the explicit back end the rows ran on
+            "backend": native.resolve(backend)[0]}  # the explicit back end the rows ran on
 
 
 # --------------------------------------------------------------------------------------------
@@ -162,6 +162,7 @@ class RowSpec:
     symmetry: bool
     no_symmetry_probe: bool  # also count the first property's states without symmetry
     progress: bool  # show a progress line on the row process's stderr (a terminal)
+    backend: str = "auto"  # the explicit back end: auto | python | native
 
     def to_json(self) -> str:
         p = self.row.params.to_json()
@@ -170,7 +171,7 @@ class RowSpec:
                            "props": list(self.props), "max_seconds": self.max_seconds,
                            "max_memory": self.max_memory, "symmetry": self.symmetry,
                            "no_symmetry_probe": self.no_symmetry_probe,
-                           "progress": self.progress})
+                           "progress": self.progress, "backend": self.backend})
 
     @staticmethod
     def from_json(text: str) -> RowSpec:
@@ -178,7 +179,7 @@ class RowSpec:
         name, dim, size, p = d["row"]
         return RowSpec(d["scheme"], d["lock"], Row(name, dim, size, WorldParams.from_json(p)),
                        tuple(d["props"]), d["max_seconds"], d["max_memory"], d["symmetry"],
-                       d["no_symmetry_probe"], d["progress"])
+                       d["no_symmetry_probe"], d["progress"], d.get("backend", "auto"))
 
 
 def _emit(obj: dict[str, Any]) -> None:
@@ -219,7 +220,7 @@ def row_main(spec: RowSpec) -> int:
         return check_resolved(rc, budget=budget, progress=progress)
 
     budget = Budget(max_seconds=spec.max_seconds, max_mib=spec.max_memory,
-                    symmetry=spec.symmetry)
+                    symmetry=spec.symmetry, backend=spec.backend)
     label = f"{spec.scheme}/{spec.lock} {spec.row.name}"
     line = progress_line(label=label) if spec.progress else None
     try:
@@ -340,17 +341,20 @@ def run_ladder(rows: Sequence[Row], variants: Sequence[tuple[str, str]],
                max_memory: float | None = 8192.0, symmetry: bool = True,
                progress: bool = False, ladder: str = "custom",
                on_row: Callable[[RowResult], None] | None = None,
-               extra: Callable[[RowSpec, RowResult], RowResult] | None = None
-               ) -> BenchResult:
+               extra: Callable[[RowSpec, RowResult], RowResult] | None = None,
+               backend: str = "auto") -> BenchResult:
     """Run every variant on every row, each in its own process; ``on_row`` sees each
     :class:`RowResult` as it is finished (to print the table as it grows).  ``extra`` may add
-    columns to a finished row (another engine's figures in ``PropertyFigures.extra``)."""
+    columns to a finished row (another engine's figures in ``PropertyFigures.extra``).
+    ``backend``: the explicit engine's back end (``auto``: native when a C compiler is
+    present), recorded in the result's ``machine``."""
     results: list[RowResult] = []
     for scheme, lock in variants:
         for row in rows:
             chosen = tuple(properties_for(row.params, props))
             spec = RowSpec(scheme, lock, row, chosen, max_seconds, max_memory, symmetry,
-                           symmetry and row.dimension in ("syncers", "base"), progress)
+                           symmetry and row.dimension in ("syncers", "base"), progress,
+                           backend)
             r = run_row(spec, results)
             if extra is not None:
                 r = extra(spec, r)
@@ -360,7 +364,7 @@ def run_ladder(rows: Sequence[Row], variants: Sequence[tuple[str, str]],
     settings = {"max_seconds": max_seconds, "max_memory_mib": max_memory,
                 "symmetry": symmetry, "properties": list(props) if props else None,
                 "variants": [f"{s}/{lk}" for s, lk in variants]}
-    return BenchResult(ladder, settings, machine(), tuple(results))
+    return BenchResult(ladder, settings, machine(backend), tuple(results))
 
 
 def spin_figures(spec: RowSpec, row: RowResult) -> RowResult:

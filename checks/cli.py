@@ -416,10 +416,11 @@ def spin_cmd(scheme: str, props: tuple[str, ...], lock: str, flock: bool, scenar
 @click.option("--spin", is_flag=True, help="add SPIN's figures (needs the spin binary)")
 @click.option("--from-json", "from_json", metavar="FILE",
               help="run nothing: render the table (and --json, --png) from an earlier --json")
+@backend_option
 def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[str, ...],
               props: tuple[str, ...], max_seconds: float, max_memory: int, no_symmetry: bool,
               fmt: str, json_path: str | None, png_path: str | None, spin: bool,
-              from_json: str | None) -> None:
+              from_json: str | None, backend: str) -> None:
     """Run the benchmark ladder: states, transitions, states/s, memory and time to verdict
     per variant, scenario size and property; print the table as it grows."""
     from checks import bench
@@ -428,7 +429,7 @@ def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[s
     ladder = pick("ladder", ladder, list(bench.LADDERS))
     ladder = "quick" if quick else ladder
     fmt = pick("format", fmt, ["text", "markdown"])
-    budget_from(max_seconds=max_seconds, max_memory=max_memory)
+    budget_from(max_seconds=max_seconds, max_memory=max_memory, backend=backend)
     ladder_rows = bench.LADDERS[ladder]()
     if rows:
         wanted = [pick("row", x, [r.name for r in ladder_rows]) for x in split(rows)]
@@ -467,7 +468,7 @@ def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[s
                                   max_seconds, float(max_memory), not no_symmetry,
                                   progress=progress_line() is not None, ladder=ladder,
                                   on_row=lambda r: click.echo(line(r.to_json(), columns)),
-                                  extra=extra)
+                                  extra=extra, backend=backend)
         doc = result.to_json()
         notes = render_bench.render_notes(doc) if fmt == "markdown" else ""
         if notes:

@@ -107,8 +107,28 @@ def test_a_row_stopped_by_a_limit_is_reported_unknown_with_figures(
     assert "unknown" in p.stdout
 
 
+@pytest.mark.parametrize("backend", ["python", "native"])
+def test_bench_runs_on_the_back_end_asked_for(tmp_path: Path, backend: str) -> None:
+    """``--backend``: the row processes search on it (the same figures either way), and the
+    document records it."""
+    from checks import native
+
+    if backend == "native" and not native.available():
+        pytest.skip("no C compiler")
+    out = tmp_path / "b.json"
+    p = cli("bench", "--quick", "--variant", "cursor/spinlock", "--rows", "base",
+            "--property", "lost", "--backend", backend, "--json", str(out))
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(out.read_text())
+    assert doc["machine"]["backend"] == backend
+    (row,) = doc["rows"]
+    ref = check_property("cursor", "spinlock", quick_ladder()[0].params, "lost")
+    assert row["properties"][0]["states"] == ref.stats.states
+
+
 @pytest.mark.parametrize("args,needle", [
     (["--rows", "syncers=9"], "unknown row"),
+    (["--backend", "java"], "unknown --backend value"),
     (["--variant", "cursr/spinlock"], "did you mean 'cursor'"),
     (["--variant", "cursor/spinlok"], "unknown discipline"),
     (["--format", "html"], "unknown format"),

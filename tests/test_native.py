@@ -216,3 +216,31 @@ def test_ctrl_c_in_a_native_search_is_exit_130_with_the_figures(tmp_path) -> Non
     assert proc.returncode == 130, err
     lines = err.decode().strip().splitlines()
     assert b"Traceback" not in err and len(lines) == 1 and "so far" in lines[0], err
+
+
+def test_a_stored_state_costs_tens_of_bytes() -> None:
+    """What the C side holds (records, the hash set, the component tables; ``IO_BYTES``)
+    per stored state, on ``stress`` (103,216 states in one BFS): a few tens of bytes, so a
+    10-million-state search fits in well under 1 GiB.  Counted from the allocations, so it
+    does not depend on the machine or its load."""
+    import ctypes
+    import importlib
+
+    from checks.native.build import build, load
+
+    mod = importlib.import_module("checks.native.search")  # the module, not its function
+    cw, twin = _worlds("cursor", "spinlock", "stress", "lost")
+    so, _ = build(mod.source(cw, "lost", twin))
+    lib = load(so).lib
+    ctx = lib.mc_new(1)
+    io = (ctypes.c_int64 * 9)()
+    try:
+        while True:
+            io[mod.IO_TICK], io[mod.IO_WATCH] = 1 << 40, 1 << 40
+            r = lib.mc_run(ctx, io)
+            if r != mod.R_LEVEL:
+                break
+        assert r == mod.R_HOLDS and io[mod.IO_STORED] > 100_000
+        assert io[mod.IO_BYTES] / io[mod.IO_STORED] < 64
+    finally:
+        lib.mc_free(ctx)

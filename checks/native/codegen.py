@@ -11,9 +11,11 @@ twin here, written to compute exactly the same values:
   exactly as ``checks.stepcode.successor_function`` drives it;
 * the canonicaliser sorts each symmetry group's blocks lexicographically (Python's
   ``sorted`` on tuples), twin cells following their block;
-* a state is packed into ``NW`` 64-bit words, each slot in its declared width, end to
-  end (a slot may straddle two words); a value outside its width is reported (the Python engine's
-  ``SYNCFS_MC_CHECK_PACKING`` check, always on here).
+* a state is split into components (:func:`_components`: one per actor, one for the rest),
+  each packed into its own 64-bit words, each slot in its declared width, end to end (a slot
+  may straddle two words); a value outside its width is reported (the Python engine's
+  ``SYNCFS_MC_CHECK_PACKING`` check, always on here).  The driver interns each component's
+  packed value and stores a state as its components' 32-bit indices.
 
 The search itself is ``checks/native/driver.c``, appended after these definitions.
 """
@@ -24,7 +26,7 @@ from collections.abc import Callable
 
 from checks.stepcode import CompiledWorld
 from model.expr import TRUE, Const, Expr, Op, Var
-from model.ir import Step
+from model.ir import Step, World
 from specs.properties import violation_of
 
 _BINARY = {"add": "+", "sub": "-", "band": "&", "bor": "|",
@@ -160,30 +162,64 @@ def _layout(widths: list[int]) -> tuple[list[tuple[int, int]], int]:
     return places, word + (1 if at else 0) or 1
 
 
-def _pack_c(places: list[tuple[int, int]], widths: list[int], nw: int) -> list[str]:
-    out = ["static int pack(const v_t *t, uint64_t *k) {  /* -1: a value outgrew its slot */",
-           f"  memset(k, 0, {nw} * sizeof(uint64_t));"]
-    for i, ((word, sh), w) in enumerate(zip(places, widths, strict=True)):
-        check = f"  if (t[{i}] < 0 || (t[{i}] >> {w})) return -1; "
-        if w > 62:
-            out.append(check + f"k[{word}] = (uint64_t)t[{i}]; "
-                       f"k[{word + 1}] = (uint64_t)(t[{i}] >> 64);")
-        elif sh + w > 64:  # straddles words `word` and `word + 1`
-            out.append(check + f"k[{word}] |= (uint64_t)t[{i}] << {sh}; "
-                       f"k[{word + 1}] |= (uint64_t)t[{i}] >> {64 - sh};")
-        else:
-            out.append(check + f"k[{word}] |= (uint64_t)t[{i}] << {sh};")
-    out += ["  return 0;", "}", "static void unpack(const uint64_t *k, v_t *t) {"]
-    for i, ((word, sh), w) in enumerate(zip(places, widths, strict=True)):
-        if w > 62:
-            out.append(f"  t[{i}] = (v_t)k[{word}] | ((v_t)k[{word + 1}] << 64);")
-        elif sh + w > 64:
-            out.append(f"  t[{i}] = (v_t)(((k[{word}] >> {sh}) | (k[{word + 1}] << {64 - sh}))"
-                       f" & {(1 << w) - 1}ULL);")
-        else:
-            out.append(f"  t[{i}] = (v_t)((k[{word}] >> {sh}) & {(1 << w) - 1}ULL);")
-    out.append("}")
-    return out
+def _components(worlds: list[tuple[World, int]], ns: int) -> list[list[int]]:
+    """The slots split into components, each interned in its own table (see driver.c):
+    one per actor (its pc and locals, and the monitor's ghosts named after it,
+    ``g.<actor>.*``) and one for everything else; the twin's slots (and its ``alive`` flag)
+    join the real world's component of the same actor, or the rest.  Any split is
+    correct; this one keeps each component's distinct values few (an actor's slots, and its
+    twin's, move together)."""
+    groups: dict[str, list[int]] = {}
+    for world, base in worlds:
+        actors = {a.name for a in world.actors}
+        for i, v in enumerate(world.variables):
+            parts = v.name.split(".")
+            owner = v.owner or (parts[1] if len(parts) > 2 and parts[0] == "g"
+                                and parts[1] in actors else "")
+            groups.setdefault(owner, []).append(base + i)
+    if len(worlds) > 1:  # the alive flag
+        groups.setdefault("", []).append(ns - 1)
+    return sorted(groups.values())
+
+
+def _pack_c(comps: list[list[int]], widths: list[int]) -> tuple[list[str], list[int]]:
+    """``pack_comp(c, t, k)`` / ``unpack_comp(c, k, t)``: component ``c``'s slots of ``t``
+    to and from its words ``k``, each slot in its declared width (laid out by
+    :func:`_layout`); and every component's word count."""
+    out, nws = [], []
+    for c, slots in enumerate(comps):
+        ws = [widths[i] for i in slots]
+        places, nw = _layout(ws)
+        nws.append(nw)
+        out += [f"static int pack_{c}(const v_t *t, uint64_t *k) {{",
+                f"  memset(k, 0, {nw} * sizeof(uint64_t));"]
+        for i, (word, sh), w in zip(slots, places, ws, strict=True):
+            check = f"  if (t[{i}] < 0 || (t[{i}] >> {w})) return -1; "
+            if w > 62:
+                out.append(check + f"k[{word}] = (uint64_t)t[{i}]; "
+                           f"k[{word + 1}] = (uint64_t)(t[{i}] >> 64);")
+            elif sh + w > 64:  # straddles words `word` and `word + 1`
+                out.append(check + f"k[{word}] |= (uint64_t)t[{i}] << {sh}; "
+                           f"k[{word + 1}] |= (uint64_t)t[{i}] >> {64 - sh};")
+            else:
+                out.append(check + f"k[{word}] |= (uint64_t)t[{i}] << {sh};")
+        out += ["  return 0;", "}", f"static void unpack_{c}(const uint64_t *k, v_t *t) {{"]
+        for i, (word, sh), w in zip(slots, places, ws, strict=True):
+            if w > 62:
+                out.append(f"  t[{i}] = (v_t)k[{word}] | ((v_t)k[{word + 1}] << 64);")
+            elif sh + w > 64:
+                out.append(f"  t[{i}] = (v_t)(((k[{word}] >> {sh}) | (k[{word + 1}] << "
+                           f"{64 - sh})) & {(1 << w) - 1}ULL);")
+            else:
+                out.append(f"  t[{i}] = (v_t)((k[{word}] >> {sh}) & {(1 << w) - 1}ULL);")
+        out.append("}")
+    out.append("static int pack_comp(int c, const v_t *t, uint64_t *k) {\n  switch (c) {")
+    out += [f"  case {c}: return pack_{c}(t, k);" for c in range(len(comps))]
+    out.append("  }\n  return -1;\n}")
+    out.append("static void unpack_comp(int c, const uint64_t *k, v_t *t) {\n  switch (c) {")
+    out += [f"  case {c}: unpack_{c}(k, t); return;" for c in range(len(comps))]
+    out.append("  }\n}")
+    return out, nws
 
 
 def _canon_c(groups: list[list[tuple[int, ...]]], n: int, twin: bool) -> list[str]:
@@ -219,7 +255,8 @@ def generate(cw: CompiledWorld, twin: CompiledWorld | None,
     if twin is not None:
         widths += [v.width(twin.world) for v in twin.world.variables] + [1]
         init += list(twin.initial) + [1]
-    places, nw = _layout(widths)
+    worlds = [(cw.world, 0)] + ([(twin.world, n)] if twin is not None else [])
+    comps = _components(worlds, len(widths))
 
     def arr(name: str, xs: list[int], ty: str = "int") -> str:
         return f"static const {ty} {name}[] = {{{', '.join(map(str, xs)) or '0'}}};"
@@ -227,7 +264,7 @@ def generate(cw: CompiledWorld, twin: CompiledWorld | None,
     out = ["/* generated by syncfs-mc checks/native/codegen.py: do not edit */",
            "#include <stdint.h>", "#include <stdlib.h>", "#include <string.h>",
            "typedef __int128 v_t;" if max(widths) > 62 else "typedef int64_t v_t;",
-           f"#define NS {len(widths)}", f"#define NREAL {n}", f"#define NW {nw}",
+           f"#define NS {len(widths)}", f"#define NREAL {n}", f"#define NC {len(comps)}",
            f"#define NA {len(cw.world.actors)}",
            f"#define TWIN {1 if twin is not None else 0}",
            f"#define ON_STATES {1 if on_states else 0}",
@@ -248,6 +285,8 @@ def generate(cw: CompiledWorld, twin: CompiledWorld | None,
         out += _world_c("twin", twin)
     out += (_canon_c(groups, n, twin is not None) if groups
             else ["static int use_symmetry;", "static void canon(v_t *t) { (void)t; }"])
-    out += _pack_c(places, widths, nw)
+    packing, nws = _pack_c(comps, widths)
+    out += packing
+    out += [arr("CNW", nws), f"#define CNW_MAX {max(nws)}"]
     out.append(driver)
     return "\n".join(out) + "\n"

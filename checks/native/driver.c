@@ -1,9 +1,8 @@
 /* The breadth-first search of checks/bfs.py, in C: same order, same counts, same stops.
  *
- * States are appended to one arena in the order they are first met, so BFS level d is the
+ * States are appended to one store in the order they are first met, so BFS level d is the
  * contiguous index range [lvl_start, lvl_end) and the frontier is FIFO by construction.  A
- * state's parent is the index of the state whose expansion met it first.  The hash set holds
- * arena indices (open addressing, linear probing).
+ * state's parent is the index of the state whose expansion met it first.
  *
  * mc_run() expands states until the Python side must look (the Meter's two counters: `tick`
  * expanded states, `watch` stored states), a level ends, a violation is met or the search is
@@ -11,36 +10,159 @@
 
 enum { R_HOLDS = 0, R_VIOLATED = 1, R_LOOK = 2, R_LEVEL = 3, R_OVERFLOW = 4, R_NOMEM = 5 };
 /* io[] slots shared with checks/native/search.py */
-enum { IO_TICK, IO_WATCH, IO_STORED, IO_TRANS, IO_DEPTH, IO_QUEUE, IO_VIOL, IO_FINALBAD, IO_N };
+enum { IO_TICK, IO_WATCH, IO_STORED, IO_TRANS, IO_DEPTH, IO_QUEUE, IO_VIOL, IO_FINALBAD, IO_BYTES,
+       IO_N };
+
+/* The stored states.  A state is split into NC components (codegen.py's _components: one
+ * per actor, one for the shared and other slots); each component's value is packed into its
+ * CNW[c] words and interned in its own table (itab_t), and the state is stored as the NC
+ * 32-bit indices of its components' values, followed by its parent's index: RS words of 32
+ * bits, a few tens of bytes whatever the slots' widths (a component takes few distinct values:
+ * an actor's pc and locals, the shared memory).  Packing is injective (a value outside its
+ * width is reported, never truncated) and so is interning, so the stored set and the order
+ * states are met in are those of one packed key per state.
+ *
+ * Records live in chunks of CHUNK states that never move (no realloc doubling that would
+ * hold an old and a new copy at once).  The hash set of states (open addressing, linear
+ * probing, grown at load 3/4) holds in each 64-bit entry the record index + 1 (0: empty)
+ * and the key's upper 32 hash bits, so a probe reads another state's record only when
+ * those match: the records are scattered over the heap, and one read each probe cost
+ * a third of the search (4 more bytes per slot, about 9 per state). */
+
+#define RS (NC + 1)
+#define CHUNK_BITS 16
+#define CHUNK ((uint64_t)1 << CHUNK_BITS)
 
 typedef struct {
-  uint64_t *keys;      /* NW words per state */
-  uint32_t *parent;    /* parent index; the initial state is its own parent */
-  uint32_t *tab;       /* index + 1, 0 empty */
+  uint64_t *vals;  /* nw words per value, in the order they were first met */
+  uint32_t *tab;   /* index + 1, 0 empty */
   uint64_t count, cap, tabmask;
+  int nw;
+} itab_t;
+
+typedef struct {
+  uint32_t **chunks;   /* RS words per state, CHUNK states per chunk */
+  uint64_t *tab;       /* hash << 32 | index + 1, 0 empty */
+  itab_t comp[NC];
+  uint64_t count, nchunks, chunkcap, tabmask;
   uint64_t lvl_start, lvl_end, cur;
   int64_t depth, transitions;
   int level_done, symmetry;
 } ctx_t;
 
-static inline uint64_t hash_key(const uint64_t *k) {
+static inline uint64_t mix(uint64_t h, uint64_t v) {
+  h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+  h *= 0xFF51AFD7ED558CCDULL;
+  return h ^ (h >> 33);
+}
+
+static inline uint64_t hash_words(const uint64_t *k, int n) {
   uint64_t h = 0x9E3779B97F4A7C15ULL;
-  for (int i = 0; i < NW; i++) {
-    h ^= k[i] + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
-    h *= 0xFF51AFD7ED558CCDULL;
-    h ^= h >> 33;
-  }
+  for (int i = 0; i < n; i++) h = mix(h, k[i]);
   return h;
+}
+
+static inline uint64_t hash_key(const uint32_t *k) {
+  uint64_t h = 0x9E3779B97F4A7C15ULL;
+  for (int i = 0; i < NC; i++) h = mix(h, k[i]);
+  return h;
+}
+
+/* word-by-word equality (inlined and unrolled: memcmp here was a third of the time) */
+static inline int same_key(const uint32_t *a, const uint32_t *b) {
+  uint32_t d = 0;
+  for (int i = 0; i < NC; i++) d |= a[i] ^ b[i];
+  return d == 0;
+}
+
+static inline int same_words(const uint64_t *a, const uint64_t *b, int n) {
+  for (int i = 0; i < n; i++) if (a[i] != b[i]) return 0;
+  return 1;
+}
+
+static inline uint32_t *rec(const ctx_t *c, uint64_t x) {
+  return c->chunks[x >> CHUNK_BITS] + (x & (CHUNK - 1)) * RS;
+}
+
+static int itab_init(itab_t *t, int nw) {
+  t->nw = nw;
+  t->cap = 64;
+  t->tabmask = 127;
+  t->vals = malloc(t->cap * nw * sizeof(uint64_t));
+  t->tab = calloc(t->tabmask + 1, sizeof(uint32_t));
+  return t->vals && t->tab ? 0 : -1;
+}
+
+/* The index of value k in t; when absent, -1, or (add) its new index (-2: out of memory). */
+static int64_t intern(itab_t *t, const uint64_t *k, int add) {
+  const int nw = t->nw;
+  uint64_t h = hash_words(k, nw) & t->tabmask;
+  while (t->tab[h]) {
+    uint64_t i = t->tab[h] - 1;
+    if (same_words(t->vals + i * nw, k, nw)) return (int64_t)i;
+    h = (h + 1) & t->tabmask;
+  }
+  if (!add) return -1;
+  if (t->count >= 0xFFFFFFF0ULL) return -2;
+  if (t->count == t->cap) {
+    uint64_t *v = realloc(t->vals, t->cap * 2 * nw * sizeof(uint64_t));
+    if (!v) return -2;
+    t->vals = v;
+    t->cap *= 2;
+  }
+  memcpy(t->vals + t->count * nw, k, nw * sizeof(uint64_t));
+  t->tab[h] = (uint32_t)(t->count + 1);
+  int64_t i = (int64_t)t->count++;
+  if (t->count * 2 > t->tabmask + 1) {  /* small tables: load <= 1/2 */
+    uint64_t size = (t->tabmask + 1) * 2;
+    uint32_t *tab = calloc(size, sizeof(uint32_t));
+    if (!tab) return -2;
+    for (uint64_t j = 0; j < t->count; j++) {
+      uint64_t g = hash_words(t->vals + j * nw, nw) & (size - 1);
+      while (tab[g]) g = (g + 1) & (size - 1);
+      tab[g] = (uint32_t)(j + 1);
+    }
+    free(t->tab);
+    t->tab = tab;
+    t->tabmask = size - 1;
+  }
+  return i;
+}
+
+/* s's key (its components' indices) in key; add: intern new component values.  0, or -1 a
+ * value outgrew its slot, -2 out of memory, -3 (not add) a component value never met.
+ * like: a stored state's record whose component values are tried first (a successor
+ * shares most of its parent's). */
+static int pack_state(ctx_t *c, const v_t *s, uint32_t *key, int add, const uint32_t *like) {
+  uint64_t k[CNW_MAX];
+  for (int i = 0; i < NC; i++) {
+    if (pack_comp(i, s, k) < 0) return -1;
+    itab_t *t = &c->comp[i];
+    if (like && same_words(t->vals + (uint64_t)like[i] * t->nw, k, t->nw)) {
+      key[i] = like[i];
+      continue;
+    }
+    int64_t x = intern(t, k, add);
+    if (x < 0) return x == -1 ? -3 : -2;
+    key[i] = (uint32_t)x;
+  }
+  return 0;
+}
+
+static void unpack_state(const ctx_t *c, uint64_t x, v_t *s) {
+  const uint32_t *r = rec(c, x);
+  for (int i = 0; i < NC; i++)
+    unpack_comp(i, c->comp[i].vals + (uint64_t)r[i] * c->comp[i].nw, s);
 }
 
 static int grow_table(ctx_t *c) {
   uint64_t size = (c->tabmask + 1) * 2;
-  uint32_t *t = calloc(size, sizeof(uint32_t));
+  uint64_t *t = calloc(size, sizeof(uint64_t));
   if (!t) return -1;
   for (uint64_t i = 0; i < c->count; i++) {
-    uint64_t h = hash_key(c->keys + i * NW) & (size - 1);
+    uint64_t full = hash_key(rec(c, i)), h = full & (size - 1);
     while (t[h]) h = (h + 1) & (size - 1);
-    t[h] = (uint32_t)(i + 1);
+    t[h] = (full >> 32) << 32 | (i + 1);
   }
   free(c->tab);
   c->tab = t;
@@ -49,30 +171,43 @@ static int grow_table(ctx_t *c) {
 }
 
 /* 1: added as new state `count - 1`, 0: already stored, -1: out of memory */
-static int insert(ctx_t *c, const uint64_t *k, uint32_t parent) {
-  uint64_t h = hash_key(k) & c->tabmask;
+static int insert(ctx_t *c, const uint32_t *k, uint32_t parent) {
+  uint64_t full = hash_key(k), h = full & c->tabmask, tag = full >> 32;
   while (c->tab[h]) {
-    if (memcmp(c->keys + (uint64_t)(c->tab[h] - 1) * NW, k, NW * sizeof(uint64_t)) == 0)
-      return 0;
+    uint64_t e = c->tab[h];
+    if ((e >> 32) == tag && same_key(rec(c, (uint32_t)e - 1), k)) return 0;
     h = (h + 1) & c->tabmask;
   }
   if (c->count >= 0xFFFFFFF0ULL) return -1;
-  if (c->count == c->cap) {
-    uint64_t cap = c->cap * 2;
-    uint64_t *keys = realloc(c->keys, cap * NW * sizeof(uint64_t));
-    if (!keys) return -1;
-    c->keys = keys;
-    uint32_t *par = realloc(c->parent, cap * sizeof(uint32_t));
-    if (!par) return -1;
-    c->parent = par;
-    c->cap = cap;
+  if ((c->count >> CHUNK_BITS) == c->nchunks) {
+    if (c->nchunks == c->chunkcap) {
+      uint64_t cap = c->chunkcap ? c->chunkcap * 2 : 16;
+      uint32_t **ch = realloc(c->chunks, cap * sizeof(uint32_t *));
+      if (!ch) return -1;
+      c->chunks = ch;
+      c->chunkcap = cap;
+    }
+    uint32_t *chunk = malloc(CHUNK * RS * sizeof(uint32_t));
+    if (!chunk) return -1;
+    c->chunks[c->nchunks++] = chunk;
   }
-  memcpy(c->keys + c->count * NW, k, NW * sizeof(uint64_t));
-  c->parent[c->count] = parent;
-  c->tab[h] = (uint32_t)(c->count + 1);
+  uint32_t *r = rec(c, c->count);
+  memcpy(r, k, NC * sizeof(uint32_t));
+  r[NC] = parent;
+  c->tab[h] = tag << 32 | (c->count + 1);
   c->count++;
-  if (c->count * 2 > c->tabmask + 1 && grow_table(c) < 0) return -1;
+  if (c->count * 4 > (c->tabmask + 1) * 3 && grow_table(c) < 0) return -1;
   return 1;
+}
+
+/* Bytes the search holds: records, the hash set, the component tables. */
+static int64_t held_bytes(const ctx_t *c) {
+  uint64_t b = c->nchunks * CHUNK * RS * sizeof(uint32_t) + c->chunkcap * sizeof(uint32_t *)
+               + (c->tabmask + 1) * sizeof(uint64_t);
+  for (int i = 0; i < NC; i++)
+    b += c->comp[i].cap * c->comp[i].nw * sizeof(uint64_t)
+         + (c->comp[i].tabmask + 1) * sizeof(uint32_t);
+  return (int64_t)b;
 }
 
 /* Every enabled step of s in actor order, as checks.stepcode.successor_function gives them.
@@ -107,23 +242,22 @@ static int successors(const v_t *s, v_t out[][NS], int *act, int *bads, int *mov
   return k;
 }
 
+void mc_free(void *p);
+
 void *mc_new(int symmetry) {
   use_symmetry = symmetry;
   ctx_t *c = calloc(1, sizeof(ctx_t));
   if (!c) return 0;
-  c->cap = 1 << 12;
-  c->keys = malloc(c->cap * NW * sizeof(uint64_t));
-  c->parent = malloc(c->cap * sizeof(uint32_t));
   c->tabmask = (1 << 13) - 1;
-  c->tab = calloc(c->tabmask + 1, sizeof(uint32_t));
-  if (!c->keys || !c->parent || !c->tab) return 0;
+  c->tab = calloc(c->tabmask + 1, sizeof(uint64_t));
+  int ok = c->tab != 0;
+  for (int i = 0; i < NC; i++) ok = itab_init(&c->comp[i], CNW[i]) == 0 && ok;
   c->symmetry = symmetry;
   v_t s[NS];
-  uint64_t k[NW];
+  uint32_t k[NC];
   memcpy(s, INIT, sizeof s);
   canon(s);
-  if (pack(s, k) < 0) return 0;
-  insert(c, k, 0);
+  if (!ok || pack_state(c, s, k, 1, 0) < 0 || insert(c, k, 0) < 0) { mc_free(c); return 0; }
   c->lvl_start = 0;
   c->lvl_end = 1;
   c->cur = 0;
@@ -133,9 +267,10 @@ void *mc_new(int symmetry) {
 void mc_free(void *p) {
   ctx_t *c = p;
   if (!c) return;
-  free(c->keys);
-  free(c->parent);
+  for (uint64_t i = 0; i < c->nchunks; i++) free(c->chunks[i]);
+  free(c->chunks);
   free(c->tab);
+  for (int i = 0; i < NC; i++) { free(c->comp[i].vals); free(c->comp[i].tab); }
   free(c);
 }
 
@@ -143,6 +278,7 @@ static void figures(ctx_t *c, int64_t *io) {
   io[IO_STORED] = (int64_t)c->count;
   io[IO_TRANS] = c->transitions;
   io[IO_DEPTH] = c->depth;
+  io[IO_BYTES] = held_bytes(c);
 }
 
 int mc_run(void *p, int64_t *io) {
@@ -150,7 +286,7 @@ int mc_run(void *p, int64_t *io) {
   use_symmetry = c->symmetry;
   v_t s[NS], out[NA][NS];
   int act[NA], bads[NA], moved;
-  uint64_t k[NW];
+  uint32_t k[NC];
   int64_t tick = io[IO_TICK];
   uint64_t watch = (uint64_t)io[IO_WATCH];
   if (c->level_done) { /* resumed after R_LEVEL: the next level, or the end */
@@ -163,7 +299,8 @@ int mc_run(void *p, int64_t *io) {
   }
   while (c->cur < c->lvl_end) {
     uint64_t x = c->cur;
-    unpack(c->keys + x * NW, s);
+    unpack_state(c, x, s);
+    const uint32_t *like = rec(c, x);  /* chunks never move */
     int n = successors(s, out, act, bads, &moved);
     c->transitions += n;
     for (int i = 0; i < n; i++) {
@@ -175,8 +312,9 @@ int mc_run(void *p, int64_t *io) {
         return R_VIOLATED;
       }
       canon(out[i]);
-      if (pack(out[i], k) < 0) { figures(c, io); return R_OVERFLOW; }
-      if (insert(c, k, (uint32_t)x) < 0) { figures(c, io); return R_NOMEM; }
+      int r = pack_state(c, out[i], k, 1, like);
+      if (r == -1) { figures(c, io); return R_OVERFLOW; }
+      if (r < 0 || insert(c, k, (uint32_t)x) < 0) { figures(c, io); return R_NOMEM; }
     }
 #if ON_STATES
     if (!moved) {
@@ -213,22 +351,22 @@ int mc_schedule(void *p, int64_t viol, int final_bad, int *sched, int cap) {
   ctx_t *c = p;
   use_symmetry = c->symmetry;
   int64_t len = 0;
-  for (uint64_t x = (uint64_t)viol; x != 0; x = c->parent[x]) len++;
+  for (uint64_t x = (uint64_t)viol; x != 0; x = rec(c, x)[NC]) len++;
   uint32_t *chain = malloc((len + 1) * sizeof(uint32_t));
   if (!chain || len + 1 > cap) { free(chain); return -1; }
   uint64_t x = (uint64_t)viol;
-  for (int64_t i = len; i > 0; i--) { chain[i] = (uint32_t)x; x = c->parent[x]; }
+  for (int64_t i = len; i > 0; i--) { chain[i] = (uint32_t)x; x = rec(c, x)[NC]; }
   v_t s[NS], out[NA][NS], t[NS];
   int act[NA], bads[NA], moved, m = 0;
-  uint64_t k[NW];
+  uint32_t k[NC];
   memcpy(s, INIT, sizeof s);
   for (int64_t i = 1; i <= len; i++) {
-    const uint64_t *target = c->keys + (uint64_t)chain[i] * NW;
+    const uint32_t *target = rec(c, chain[i]);
     int n = successors(s, out, act, bads, &moved), found = 0;
     for (int j = 0; j < n && !found; j++) {
       memcpy(t, out[j], sizeof t);
       canon(t);
-      if (pack(t, k) == 0 && memcmp(k, target, NW * sizeof(uint64_t)) == 0) {
+      if (pack_state(c, t, k, 0, 0) == 0 && same_key(k, target)) {
         sched[m++] = act[j];
         memcpy(s, out[j], sizeof s);
         found = 1;

@@ -23,7 +23,8 @@ from specs.results import Stats, Verdict
 
 _DRIVER: str | None = None
 R_HOLDS, R_VIOLATED, R_LOOK, R_LEVEL, R_OVERFLOW, R_NOMEM = range(6)
-IO_TICK, IO_WATCH, IO_STORED, IO_TRANS, IO_DEPTH, IO_QUEUE, IO_VIOL, IO_FINALBAD = range(8)
+(IO_TICK, IO_WATCH, IO_STORED, IO_TRANS, IO_DEPTH, IO_QUEUE, IO_VIOL, IO_FINALBAD,
+ IO_BYTES) = range(9)
 
 
 def driver_source() -> str:
@@ -53,7 +54,7 @@ def search(cw: CompiledWorld, prop: str, limits: Limits, twin: CompiledWorld | N
     ctx = lib.mc_new(1 if symmetry else 0)
     if not ctx:
         raise MemoryError("the native search could not allocate its first state")
-    io = (ctypes.c_int64 * 8)()
+    io = (ctypes.c_int64 * 9)()
     names = tuple(a.name for a in cw.world.actors)
 
     def stats() -> Stats:
