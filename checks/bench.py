@@ -346,8 +346,9 @@ def run_ladder(rows: Sequence[Row], variants: Sequence[tuple[str, str]],
     """Run every variant on every row, each in its own process; ``on_row`` sees each
     :class:`RowResult` as it is finished (to print the table as it grows).  ``extra`` may add
     columns to a finished row (another engine's figures in ``PropertyFigures.extra``).
-    ``backend``: the explicit engine's back end (``auto``: native when a C compiler is
-    present), recorded in the result's ``machine``."""
+    ``backend``: the explicit engine's back end (``auto``: Python up to
+    ``native.PYTHON_FIRST_STATES`` states, then native when a C compiler is present;
+    ``native`` measures the native search alone), recorded in the result's ``machine``."""
     results: list[RowResult] = []
     for scheme, lock in variants:
         for row in rows:
