@@ -229,7 +229,7 @@ def test_a_stored_state_costs_tens_of_bytes() -> None:
     from checks.native.build import build, load
 
     mod = importlib.import_module("checks.native.search")  # the module, not its function
-    cw, twin = _worlds("cursor", "spinlock", "stress", "lost")
+    cw, twin = _worlds("cursor", "spinlock", "stress", "lost", dead_reset=False)  # 103,216
     so, _ = build(mod.source(cw, "lost", twin))
     lib = load(so).lib
     ctx = lib.mc_new(1)
