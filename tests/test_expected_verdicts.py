@@ -2,7 +2,7 @@
 
 ``expected_verdicts.json`` holds, for every scheme x discipline in every scenario but
 ``stress`` (plus the ``--flock`` and ``--sync-fs-errors ignored`` switches where they
-matter), the verdict of each property: for a violation the exact length of the shortest
+matter, and ``stress`` for ``volatile`` with ``--sync-fs-errors ignored``: its one bug), the verdict of each property: for a violation the exact length of the shortest
 counterexample, for a pass the exact number of distinct states (with symmetry reduction).
 In the scenarios where identical syncers make symmetry reduction apply, every row is also
 decided without it: the verdicts and lengths must be the same, and the full state count is
@@ -43,6 +43,12 @@ def cases() -> list[tuple[str, str, str, dict[str, Any]]]:
             out.append((scheme, lock, "shared-fd", {"flock": True}))
             if scheme.startswith("volatile"):
                 out.append((scheme, lock, "seed", {"sync_fs_errors": "ignored"}))
+            if scheme == "volatile":
+                # the smallest scope in which v5.11's volatile loses an error (a sweep of
+                # the catalogue up to syncers=3,syncs=2,errors=2,upper-syncers=1 found no
+                # smaller one, and no other bug that no recorded row shows): the preset
+                # `stress`, with ->sync_fs's return ignored as in v5.11-v5.16 mainline
+                out.append((scheme, lock, "stress", {"sync_fs_errors": "ignored"}))
     return out
 
 
