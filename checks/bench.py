@@ -38,6 +38,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
@@ -342,30 +343,43 @@ def run_ladder(rows: Sequence[Row], variants: Sequence[tuple[str, str]],
                progress: bool = False, ladder: str = "custom",
                on_row: Callable[[RowResult], None] | None = None,
                extra: Callable[[RowSpec, RowResult], RowResult] | None = None,
-               backend: str = "auto") -> BenchResult:
+               backend: str = "auto", executor: Executor | None = None) -> BenchResult:
     """Run every variant on every row, each in its own process; ``on_row`` sees each
     :class:`RowResult` as it is finished (to print the table as it grows).  ``extra`` may add
     columns to a finished row (another engine's figures in ``PropertyFigures.extra``).
     ``backend``: the explicit engine's back end (``auto``: Python up to
     ``native.PYTHON_FIRST_STATES`` states, then native when a C compiler is present;
-    ``native`` measures the native search alone), recorded in the result's ``machine``."""
+    ``native`` measures the native search alone), recorded in the result's ``machine``.
+    ``executor`` (a Dask client's, ``checks.cluster``): each row, with its ``extra``
+    figures, is one task on the cluster (its row process and SPIN run on the worker, so the
+    ratios compare one machine with itself); rows are reported in ladder order."""
     results: list[RowResult] = []
+    specs = []
     for scheme, lock in variants:
         for row in rows:
             chosen = tuple(properties_for(row.params, props))
-            spec = RowSpec(scheme, lock, row, chosen, max_seconds, max_memory, symmetry,
-                           symmetry and row.dimension in ("syncers", "base"), progress,
-                           backend)
-            r = run_row(spec, results)
-            if extra is not None:
-                r = extra(spec, r)
-            results.append(r)
-            if on_row is not None:
-                on_row(r)
+            specs.append(RowSpec(scheme, lock, row, chosen, max_seconds, max_memory, symmetry,
+                                 symmetry and row.dimension in ("syncers", "base"),
+                                 progress and executor is None, backend))
+    futures = ([executor.submit(row_task, spec, extra) for spec in specs]
+               if executor is not None else None)
+    for i, spec in enumerate(specs):
+        r = futures[i].result() if futures is not None else row_task(spec, extra, results)
+        results.append(r)
+        if on_row is not None:
+            on_row(r)
     settings = {"max_seconds": max_seconds, "max_memory_mib": max_memory,
                 "symmetry": symmetry, "properties": list(props) if props else None,
-                "variants": [f"{s}/{lk}" for s, lk in variants]}
+                "variants": [f"{s}/{lk}" for s, lk in variants],
+                "cluster": executor is not None}
     return BenchResult(ladder, settings, machine(backend), tuple(results))
+
+
+def row_task(spec: RowSpec, extra: Callable[[RowSpec, RowResult], RowResult] | None = None,
+             done: Sequence[RowResult] = ()) -> RowResult:
+    """One row and its ``extra`` figures: what a cluster task runs."""
+    r = run_row(spec, done)
+    return extra(spec, r) if extra is not None else r
 
 
 def spin_figures(spec: RowSpec, row: RowResult) -> RowResult:

@@ -417,10 +417,11 @@ def spin_cmd(scheme: str, props: tuple[str, ...], lock: str, flock: bool, scenar
 @click.option("--from-json", "from_json", metavar="FILE",
               help="run nothing: render the table (and --json, --png) from an earlier --json")
 @backend_option
+@cluster.dask_option
 def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[str, ...],
               props: tuple[str, ...], max_seconds: float, max_memory: int, no_symmetry: bool,
               fmt: str, json_path: str | None, png_path: str | None, spin: bool,
-              from_json: str | None, backend: str) -> None:
+              from_json: str | None, backend: str, dask_address: str | None) -> None:
     """Run the benchmark ladder: states, transitions, states/s, memory and time to verdict
     per variant, scenario size and property; print the table as it grows."""
     from checks import bench
@@ -464,11 +465,12 @@ def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[s
         head = render_bench.header_text if fmt == "text" else render_bench.header_markdown
         line = render_bench.row_text if fmt == "text" else render_bench.row_markdown
         click.echo(head(columns))
-        result = bench.run_ladder(ladder_rows, chosen_variants, properties(props) or None,
-                                  max_seconds, float(max_memory), not no_symmetry,
-                                  progress=progress_line() is not None, ladder=ladder,
-                                  on_row=lambda r: click.echo(line(r.to_json(), columns)),
-                                  extra=extra, backend=backend)
+        with cluster.executor_for(cluster.dask_address(dask_address)) as executor:
+            result = bench.run_ladder(ladder_rows, chosen_variants, properties(props) or None,
+                                      max_seconds, float(max_memory), not no_symmetry,
+                                      progress=progress_line() is not None, ladder=ladder,
+                                      on_row=lambda r: click.echo(line(r.to_json(), columns)),
+                                      extra=extra, backend=backend, executor=executor)
         doc = result.to_json()
         notes = render_bench.render_notes(doc) if fmt == "markdown" else ""
         if notes:

@@ -2,7 +2,8 @@
 
 ``expected_verdicts.json`` holds, for every scheme x discipline in every scenario but
 ``stress`` (plus the ``--flock`` and ``--sync-fs-errors ignored`` switches where they
-matter, and ``stress`` for ``volatile`` with ``--sync-fs-errors ignored``: its one bug), the verdict of each property: for a violation the exact length of the shortest
+matter, and ``stress`` for ``volatile`` with ``--sync-fs-errors ignored``: its one bug),
+the verdict of each property: for a violation the exact length of the shortest
 counterexample, for a pass the exact number of distinct states (with symmetry reduction).
 In the scenarios where identical syncers make symmetry reduction apply, every row is also
 decided without it: the verdicts and lengths must be the same, and the full state count is
