@@ -189,6 +189,14 @@ def test_a_dask_cluster_gives_the_same_report() -> None:
         here = CliRunner().invoke(cli, [*args, "--jobs", "1"])
         assert on_dask.exit_code == here.exit_code == 0
         assert on_dask.output == here.output and "violated (9 steps)" in here.output
+        bench = ["bench", "--quick", "--variant", "copy-naive/none", "--property", "lost",
+                 "--backend", "python"]
+        figures = []
+        for extra in (["--dask", cluster.scheduler_address], []):
+            out = CliRunner().invoke(cli, [*bench, *extra])
+            assert out.exit_code == 0, out.output
+            figures.append([line.split()[:6] for line in out.output.splitlines()[1:]])
+        assert figures[0] == figures[1] and len(figures[0]) == 2
 
 
 def test_dask_without_a_scheduler_is_exit_2(capsys) -> None:
