@@ -18,6 +18,7 @@ from typing import Any
 from checks.sweep import SweepCell, SweepResult, scope_label, scope_short
 from model.world import WorldParams
 from reports import tracehtml
+from reports.compare import _CSS as compare_css
 from reports.text import syscall_line
 from specs.results import Verdict
 
@@ -157,15 +158,7 @@ def render_json(result: SweepResult, timings: bool = True) -> str:
     return json.dumps(to_json(result, timings), indent=1)
 
 
-_CSS = """
-body { font-family: sans-serif; margin: 2em; color: #222; }
-table.matrix { border-collapse: collapse; }
-table.matrix th, table.matrix td { border: 1px solid #bbb; padding: 4px 8px; text-align: left; }
-td.holds { background: #e6f4e6; } td.violated { background: #fbe3e3; }
-td.by-design { background: #efe6f7; } td.unknown { background: #fdf5d8; }
-td a { color: inherit; }
-section { border-top: 1px solid #ccc; margin-top: 2em; }
-""" + tracehtml.CSS
+_CSS = compare_css  # the same page style as compare's report
 
 
 def render_html(result: SweepResult) -> str:

@@ -9,9 +9,8 @@ cost no step.
 Granularity, as for the Python schemes: every access to U, O or an ``ofs`` field is one
 atomic step (an ``errseq_*`` call takes the steps ``model.kernel`` gives it); local
 computation folds into the next step.  A C local is a symbolic value until a step assigns
-it; after the world is built, :meth:`CScheme.finish_actor` zeroes every C local at the step
-after which it is dead (liveness over the step graph), so that states differing only in dead
-values are one state, as the Python schemes do by hand.
+it.  A C local that is dead keeps its value in the world as built; the search resets it with
+every other dead value (``specs.deadreset``), as it does for the Python schemes.
 
 ``ovl_sync_fs(sb, wait)`` is lowered once per ``->sync_fs`` call of ``sync_filesystem()``:
 ``wait`` = 0, then 1 (a nonzero return of the first skips the second when the VFS passes
@@ -28,18 +27,16 @@ The lowering is split by concern:
 - :mod:`model.cfront.exprs`: expressions and locations (names mapped to the world);
 - :mod:`model.cfront.prims`: kernel primitive calls (``READ_ONCE``, ``errseq_*``, locks);
 - :mod:`model.cfront.stmts`: statements and control flow (:class:`Fn`);
-- :mod:`model.cfront.liveness`: dead C locals zeroed (:func:`clear_dead`);
 - :mod:`model.cfront.scheme`: :class:`CScheme`, the scheme/world assembly, and
   :func:`load_scheme`.
 
 This module re-exports their public names.
 """
 
-from model.cfront.liveness import clear_dead
 from model.cfront.scheme import CScheme, load_scheme
 from model.cfront.stmts import Fn
 from model.cfront.syntax import PRIMITIVES, SKIPPED, is_c_path
 from model.cfront.values import Val, errno_of, to_sint
 
-__all__ = ["CScheme", "Fn", "PRIMITIVES", "SKIPPED", "Val", "clear_dead", "errno_of",
+__all__ = ["CScheme", "Fn", "PRIMITIVES", "SKIPPED", "Val", "errno_of",
            "is_c_path", "load_scheme", "to_sint"]

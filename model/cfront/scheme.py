@@ -22,7 +22,6 @@ from tree_sitter import Node, Parser
 
 from model.cfront.diag import CError
 from model.cfront.exprs import CONFIG_PATHS
-from model.cfront.liveness import clear_dead
 from model.cfront.stmts import Fn, merge_returns
 from model.cfront.syntax import (
     ERRSEQ_LIB,
@@ -388,9 +387,10 @@ class CScheme(Scheme):
                           if n.split(".", 1)[1].startswith("c_")}
 
     def finish_actor(self, actor: Actor) -> Actor:
-        """Zero each C local at the step after which it is dead (see the module)."""
-        names = {f"{actor.name}.{n}" for n in self.c_locals}
-        return clear_dead(actor, names)
+        """The actor as lowered: dead C locals are reset, with every other dead value, by
+        the search's own reset (``specs.deadreset``), so the world as built keeps them (as
+        the Python schemes' worlds do) and ``--no-dead-reset`` compares like with like."""
+        return actor
 
 
 
