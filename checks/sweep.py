@@ -429,9 +429,11 @@ def sweep(variants: Sequence[tuple[str, str]], props: Sequence[str], up: UpTo,
         if run.cell is None:
             run.cell = run.decide(scope_list)
             if run.cell is not None:
+                # a cancelled task is forgotten at once, never waited for: an executor need
+                # not notify a cancellation (Dask's cannot once the task has finished)
                 for f, (r2, _) in list(pending.items()):
-                    if r2 is run:
-                        f.cancel()
+                    if r2 is run and f.cancel():
+                        del pending[f]
 
     def fill() -> None:
         nonlocal from_cache
@@ -461,9 +463,10 @@ def sweep(variants: Sequence[tuple[str, str]], props: Sequence[str], up: UpTo,
         while pending:
             done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
             for f in done:
-                run, i = pending.pop(f)
-                if f.cancelled():
-                    continue
+                item = pending.pop(f, None)
+                if item is None or f.cancelled():
+                    continue  # forgotten when its cell was decided
+                run, i = item
                 r = f.result()
                 computed += 1
                 states_searched += r.stats.states
