@@ -172,7 +172,7 @@ def test_a_dask_cluster_gives_the_same_report() -> None:
     variants, props = [("copy-counter", "none"), ("cursor", "spinlock")], ["lost", "double"]
     local = _sweep(variants, props)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
+                                  dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as client:
         remote = sw.sweep(variants, props, sw.parse_up_to(SMALL), WorldParams(), PY,
                           executor=client.get_executor(), cache=sw.ScopeCache(None))
