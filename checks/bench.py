@@ -61,7 +61,7 @@ VARIANTS: tuple[tuple[str, str], ...] = (
 #: the properties measured on every row; those decided against a wide-counter twin
 #: (``wrap``) are added where the counter can wrap
 PROPERTIES: tuple[str, ...] = tuple(p for p, spec in ALL_PROPERTIES.items()
-                                    if not spec.needs_twin)
+                                    if not spec.needs_twin and not spec.liveness)
 #: counters this narrow (or narrower) also get the twin's properties
 WRAP_BITS = 4
 #: seconds a row process may run past the sum of its per-property budgets before it is killed

@@ -63,7 +63,7 @@ from reports import compare as render_compare
 from reports import trace as render_trace_doc
 from reports.catalogue import render_list
 from reports.text import render_check, verdict_text
-from specs.properties import PROPERTIES
+from specs.properties import DEFAULT_PROPERTIES, PROPERTIES
 from specs.replaykey import BadKey, parse_key
 from specs.resolved import ResolvedCheck, resolve
 from specs.results import Verdict
@@ -217,7 +217,7 @@ def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tup
                    or list(DISCIPLINES))
     scens = ([pick("scenario", x, list(SCENARIOS)) for x in split(scenarios)]
              or [DEFAULT_SCENARIO])
-    chosen = properties(props) or list(PROPERTIES)
+    chosen = properties(props) or list(DEFAULT_PROPERTIES)
     mount = mount_options_for(names, mount_options)
     tests = {n: tested_mount_options(n) for n in names} if mount else {}
     budget = budget_from(max_states, max_seconds, minimize=minimize, backend=backend)
@@ -371,7 +371,7 @@ def spin_cmd(scheme: str, props: tuple[str, ...], lock: str, flock: bool, scenar
     from checks import spin
     from reports.spin import render_comparisons
 
-    chosen = properties(props) or list(PROPERTIES)
+    chosen = properties(props) or list(DEFAULT_PROPERTIES)
     budget = budget_from(max_seconds=timeout)
     checks = [_resolved(scheme, lock, p, scenario, flock, bounds, mount_options)
               for p in chosen]

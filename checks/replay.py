@@ -137,3 +137,15 @@ def replay(world: World, schedule: tuple[str, ...], prop: str,
     words = ("U",) + tuple(world.overlays)
     return Trace(schedule, tuple(steps), reason, world.prologue, tuple(pending), initial,
                  words)
+
+
+def replay_steps(world: World, schedule: tuple[str, ...]) -> Trace:
+    """The trace of ``schedule`` in ``world``, each step enabled, with no property asked of
+    its end (a ``progress`` lasso, which ``checks.liveness.check_lasso`` checks)."""
+    steps, _, _, _, pending, _ = _run(world, schedule, PROPERTIES["progress"], True)
+    L = world.layout
+    init = {v.name: world.initial.get(v.name, v.init) for v in world.variables}
+    initial = {v.name: (L.format(init[v.name]) if v.errseq else str(init[v.name]))
+               for v in world.variables if v.kind == SHARED}
+    return Trace(schedule, tuple(steps), "", world.prologue, tuple(pending), initial,
+                 ("U",) + tuple(world.overlays))

@@ -13,9 +13,9 @@ from __future__ import annotations
 import dataclasses
 
 from checks import explicit, native
-from checks.replay import replay
+from checks.replay import replay, replay_steps
 from model.world import WorldParams
-from specs.properties import PROPERTIES
+from specs.properties import DEFAULT_PROPERTIES
 from specs.resolved import TWIN_EXTRA_BITS, ResolvedCheck, effective, resolve
 from specs.results import CheckResult, PropertyResult, Stats, Trace, TraceReport, Verdict
 from specs.scenarios import CUSTOM
@@ -80,6 +80,37 @@ def _found(rc: ResolvedCheck, schedule: tuple[str, ...] | None) -> tuple[Trace, 
     assert schedule is not None
     trace = replay(rc.world, schedule, rc.prop, rc.twin)
     return trace, str(rc.key(schedule))
+
+
+def _liveness(rc: ResolvedCheck, budget: Budget, engine: str) -> PropertyResult:
+    """``progress`` (``checks.liveness``): on the explicit graph of the unreduced world,
+    whatever the engine or backend asked for (the SMT engine has no fair-cycle search, the
+    native one no Tarjan); a lasso is replayed by ``liveness.check_lasso`` before it is
+    shown."""
+    from checks import liveness
+
+    verdict, schedule, cycle, reason, stats = liveness.search_progress(rc.world, budget.limits)
+    if verdict is Verdict.VIOLATED:
+        assert schedule is not None and cycle is not None
+        trace = lasso_trace(rc, schedule, cycle)
+        return PropertyResult(rc.prop, verdict, trace.reason, stats, trace, rc.by_design,
+                              key=trace_report(rc, trace).key)
+    proof = "exhaustive" if verdict is Verdict.HOLDS else None
+    return PropertyResult(rc.prop, verdict, reason, stats, None, rc.by_design, proof=proof)
+
+
+def lasso_trace(rc: ResolvedCheck, schedule: tuple[str, ...], cycle_start: int) -> Trace:
+    """The lasso replayed in the reference interpreter (``liveness.check_lasso``), as a
+    trace whose ``cycle_start`` marks where the cycle begins."""
+    from checks import liveness
+
+    who = liveness.check_lasso(rc.world, schedule, cycle_start)
+    base = replay_steps(rc.world, schedule)
+    n = len(schedule) - cycle_start
+    what = (f"{who}'s syncfs never returns: nothing can move after step {cycle_start}"
+            if n == 0 else f"{who}'s syncfs never returns: steps {cycle_start + 1}-"
+            f"{len(schedule)} form a fair cycle that repeats for ever")
+    return dataclasses.replace(base, reason=what, cycle_start=cycle_start)
 
 
 def _explicit(rc: ResolvedCheck, budget: Budget,
@@ -164,6 +195,8 @@ def check_resolved(rc: ResolvedCheck, engine: str = "explicit", budget: Budget |
     """Decide one resolved check; a violation comes back replayed by the reference
     interpreter, with its replay key.  ``progress``: the explicit engine's progress callback
     (see :func:`explicit.search`)."""
+    if rc.spec.liveness:
+        return _liveness(rc, budget or Budget(), engine)
     run = {"explicit": _explicit, "smt": _smt, "both": _both}[engine]
     return run(rc, budget or Budget(), progress)
 
@@ -188,7 +221,7 @@ def check(scheme: str, lock: str, scenario: str, params: WorldParams,
     Ctrl-C raises :class:`CheckInterrupted` with the properties already decided and the
     figures of the one being searched."""
     results: list[PropertyResult] = []
-    for p in props or list(PROPERTIES):
+    for p in props or list(DEFAULT_PROPERTIES):
         try:
             results.append(check_resolved(resolve(scheme, lock, scenario, params, p,
                                                   mount_options), engine, budget, progress))
@@ -204,11 +237,26 @@ def check(scheme: str, lock: str, scenario: str, params: WorldParams,
 def trace_report(rc: ResolvedCheck, trace: Trace) -> TraceReport:
     """The document ``trace`` and ``replay`` print: the trace with what it breaks, the
     effective bounds, the replay key and ``by_design``, all from the resolved check."""
+    sched = trace.schedule
+    if trace.cycle_start is not None:
+        from checks.liveness import CYCLE_MARK
+
+        sched = sched[:trace.cycle_start] + (CYCLE_MARK,) + sched[trace.cycle_start:]
     return TraceReport(rc.scheme, rc.lock, rc.scenario, rc.prop, rc.params, trace,
-                       str(rc.key(trace.schedule)), rc.by_design)
+                       str(rc.key(sched)), rc.by_design)
 
 
 def replay_trace(rc: ResolvedCheck, schedule: tuple[str, ...]) -> TraceReport:
     """Re-run ``schedule`` in the resolved check's world (raises
-    :class:`checks.replay.ReplayError` unless it ends in a violation) and report it."""
+    :class:`checks.replay.ReplayError` unless it ends in a violation) and report it.  For
+    ``progress`` the schedule names a lasso: the stem, ``liveness.CYCLE_MARK``, the cycle."""
+    if rc.spec.liveness:
+        from checks.liveness import CYCLE_MARK, LassoReplayError
+
+        if list(schedule).count(CYCLE_MARK) != 1:
+            raise LassoReplayError(f"a progress key's schedule needs one {CYCLE_MARK!r} "
+                                   "where the cycle starts")
+        at = list(schedule).index(CYCLE_MARK)
+        rest = tuple(a for a in schedule if a != CYCLE_MARK)
+        return trace_report(rc, lasso_trace(rc, rest, at))
     return trace_report(rc, replay(rc.world, tuple(schedule), rc.prop, rc.twin))

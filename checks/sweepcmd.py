@@ -27,7 +27,7 @@ from checks.options import (
 from model.variants import DISCIPLINES, SCHEMES, load_catalogue
 from model.world import SYNC_FS_ERRORS, WorldParams
 from reports import sweep as render_sweep
-from specs.properties import PROPERTIES
+from specs.properties import DEFAULT_PROPERTIES
 
 DEFAULT_UP_TO = "syncers=2,syncs=2,errors=2"
 
@@ -91,7 +91,7 @@ def sweep_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], props: tuple[str
     names = [pick_scheme(x) for x in split(schemes)] or list(SCHEMES)
     disciplines = ([pick("discipline", x, list(DISCIPLINES)) for x in split(locks)]
                    or ["none", "spinlock"])
-    chosen = properties(props) or list(PROPERTIES)
+    chosen = properties(props) or list(DEFAULT_PROPERTIES)
     pick("--sync-fs-errors value", sync_fs_errors, list(SYNC_FS_ERRORS))
     bounded("--jobs", jobs, 1, 256, "worker processes")
     try:

@@ -68,7 +68,11 @@ def render_trace(trace: Trace, prop: str, changes_only: bool = False) -> str:
     for h, w in zip(heads, widths, strict=True):
         head += f"  {h:<{w}}"
     lines.append((head + ("  also changed" if changes_only else "")).rstrip())
+    cycle = trace.cycle_start
     for s, cells, also in rows:
+        if cycle is not None and s.index == cycle + 1:
+            lines.append(f"{'':>3}  --- cycle: steps {cycle + 1}-{len(trace.steps)} repeat "
+                         "for ever ---")
         chunks = textwrap.wrap(action_text(s), ACTION_WIDTH, subsequent_indent="  ") or [""]
         row = f"{s.index:>3}  {s.actor:<{actor_w}}  {chunks[0]:<{ACTION_WIDTH}}"
         for c, width in zip(cells, widths, strict=True):
@@ -76,6 +80,10 @@ def render_trace(trace: Trace, prop: str, changes_only: bool = False) -> str:
         lines.append((row + (f"  {also}" if changes_only else "")).rstrip())
         lines += [f"{'':>3}  {'':<{actor_w}}  {c}" for c in chunks[1:]]
     last = trace.steps[-1].index if trace.steps else 0
+    if cycle is not None and cycle < len(trace.steps):
+        lines.append(f"{'':>3}  --- back to step {cycle + 1} ---")
+    elif cycle is not None:
+        lines.append(f"{'':>3}  --- cycle: nothing can move; the last state stutters for ever ---")
     lines.append(f"{'':>3}  ^ step {last}: {trace.reason}")
     return "\n".join(lines)
 

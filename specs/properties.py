@@ -99,6 +99,9 @@ class Property:
     explain: Callable[[Violation], str]
     on_states: bool = False
     needs_twin: bool = False
+    #: decided on fair cycles of the state graph (``checks.liveness``), not by a search for
+    #: a bad step or state; opt-in: not in :data:`DEFAULT_PROPERTIES`
+    liveness: bool = False
 
     def instrument(self, world: World) -> World:
         """``world`` with this property's ghost state and violation conditions."""
@@ -118,7 +121,12 @@ PROPERTIES: dict[str, Property] = {p.name: p for p in (
              "value", "lost", explain_wrap, needs_twin=True),
     Property("deadlock", "unfinished actors are all blocked", None, explain_deadlock,
              on_states=True),
+    Property("progress", "every syncfs call returns on every weakly fair run (opt-in)", None,
+             lambda v: "a syncfs call never returns", liveness=True),
 )}
+
+#: what ``check``, ``compare`` and ``sweep`` decide when no property is named
+DEFAULT_PROPERTIES: tuple[str, ...] = tuple(p for p, s in PROPERTIES.items() if not s.liveness)
 
 
 def violation_of(step: Step) -> Expr:

@@ -70,6 +70,9 @@ class Trace:
     pending: tuple[str, ...] = ()  # syscalls begun and not returned when the trace ends
     initial: dict[str, str] = field(default_factory=dict)  # shared words before step 1
     words: tuple[str, ...] = ("U", "O")  # the superblock words: U, then each overlay's
+    #: a lasso (``progress``): the 0-based index in ``schedule`` where the cycle starts, the
+    #: steps before it being the stem; ``len(schedule)``: the last state stutters for ever
+    cycle_start: int | None = None
 
     def __len__(self) -> int:
         return len(self.schedule)
@@ -83,13 +86,14 @@ class Trace:
         return {"schedule": list(self.schedule), "steps": [s.to_json() for s in self.steps],
                 "reason": self.reason, "prologue": list(self.prologue),
                 "pending": list(self.pending), "initial": dict(self.initial),
-                "words": list(self.words)}
+                "words": list(self.words)} | (
+                    {} if self.cycle_start is None else {"cycle_start": self.cycle_start})
 
     @staticmethod
     def from_json(d: dict[str, Any]) -> Trace:
         return Trace(tuple(d["schedule"]), tuple(TraceStep.from_json(s) for s in d["steps"]),
                      d["reason"], tuple(d.get("prologue", ())), tuple(d.get("pending", ())),
-                     dict(d.get("initial", {})), tuple(d["words"]))
+                     dict(d.get("initial", {})), tuple(d["words"]), d.get("cycle_start"))
 
 
 TRACE_FORMAT, TRACE_VERSION = "syncfs-mc-trace", 2

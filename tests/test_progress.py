@@ -1,0 +1,203 @@
+"""``progress`` (issue 14, item 4): fair lassos on hand-written graphs, the catalogue's
+``cmpxchg`` cells, and a hand-made discipline that livelocks, caught with a replayed lasso."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from checks.lasso import find_lasso
+from checks.liveness import CYCLE_MARK, LassoReplayError, check_lasso
+from checks.runner import check, replay_trace
+from model.expr import E
+from model.ir import Var
+from model.variants import (
+    DISCIPLINES,
+    SCHEMES,
+    CallCtx,
+    Discipline,
+    load_catalogue,
+    register_discipline,
+)
+from specs.properties import DEFAULT_PROPERTIES, PROPERTIES
+from specs.resolved import resolve
+from specs.results import Trace, Verdict
+from specs.scenarios import SCENARIOS
+
+load_catalogue()
+SEED = SCENARIOS["seed"][0]
+
+
+def graph(edges: dict[str, list[tuple[int, str]]]):
+    return lambda x: edges.get(x, [])
+
+
+def test_a_fair_cycle_that_keeps_a_call_open_is_found_with_the_shortest_stem() -> None:
+    # s -0-> a -1-> b ; b -0-> c -1-> b (both actors step on the cycle b-c); actor 0 is
+    # inside its call at b and c; a longer way into the cycle, s -1-> d -1-> e -0-> b
+    g = graph({"s": [(0, "a"), (1, "d")], "a": [(1, "b")], "d": [(1, "e")], "e": [(0, "b")],
+               "b": [(0, "c")], "c": [(1, "b")]})
+    inside = {"b": frozenset({0}), "c": frozenset({0})}
+    lasso = find_lasso("s", g, lambda x: inside.get(x, frozenset()), 2)
+    assert lasso is not None
+    assert (lasso.actor, lasso.entry) == (0, "b")
+    assert lasso.stem == ((0, "a"), (1, "b"))
+    assert lasso.cycle == ((0, "c"), (1, "b"))
+
+
+def test_an_unfair_cycle_is_no_violation() -> None:
+    # actor 0 spins b -0-> b inside its call while actor 1, enabled at b, never steps there:
+    # weak fairness makes actor 1 move, and its step leaves for a state where 0 returns
+    g = graph({"s": [(0, "b")], "b": [(0, "b"), (1, "r")], "r": [(0, "t")]})
+    inside = {"b": frozenset({0})}
+    assert find_lasso("s", g, lambda x: inside.get(x, frozenset()), 2) is None
+
+
+def test_a_cycle_through_a_return_is_no_violation() -> None:
+    # the cycle b -> c -> b passes c, where actor 0 is between calls
+    g = graph({"s": [(0, "b")], "b": [(0, "c")], "c": [(0, "b")]})
+    inside = {"b": frozenset({0})}
+    assert find_lasso("s", g, lambda x: inside.get(x, frozenset()), 1) is None
+
+
+def test_a_disabled_actor_need_not_step_and_a_dead_end_stutters() -> None:
+    # at b actor 1 is disabled (blocked): the self-loop of actor 0 is fair
+    g = graph({"s": [(1, "b")], "b": [(0, "b")]})
+    lasso = find_lasso("s", g, lambda x: frozenset({0}) if x == "b" else frozenset(), 2)
+    assert lasso is not None and lasso.stem == ((1, "b"),) and lasso.cycle == ((0, "b"),)
+    # nothing moves at d and actor 1's call is unfinished: a lasso with an empty cycle
+    g = graph({"s": [(0, "d")]})
+    lasso = find_lasso("s", g, lambda x: frozenset({1}) if x == "d" else frozenset(), 2)
+    assert lasso is not None and (lasso.actor, len(lasso.stem), lasso.cycle) == (1, 1, ())
+
+
+class Polite(Discipline):
+    """A "polite" lock that can livelock: count yourself in (``busy++``), back off and retry
+    if you are not alone.  Alone it always gets through (so ``model.validate`` accepts it);
+    two callers that count in together can back off together for ever."""
+
+    name = "test-polite"
+    summary = "livelocks: back off when another caller is trying too"
+
+    def around(self, call: CallCtx, region: str, body) -> None:
+        if region != "body":
+            body()
+            return
+        b, busy = call.b, call.ov.lock
+        call.declare(busy, "callers in the body or trying to enter it", False)
+        retry, backoff, out = b.label("retry"), b.label("backoff"), b.label("out")
+        b.step("smp_mb()", lambda v: "smp_mb()")  # the call's first step: no loop to it
+        b.here(retry)
+        b.step("busy++", lambda v: "atomic_inc(busy)",
+               assigns={busy: E.add(Var(busy), E.const(1))})
+        b.step("read(busy)", lambda v: "if (atomic_read(busy) != 1) goto backoff",
+               goto=[(E.ne(Var(busy), E.const(1)), backoff), (E.const(1), None)])
+        body()
+        b.step("busy--", lambda v: "atomic_dec(busy)",
+               assigns={busy: E.sub(Var(busy), E.const(1))}, goto=[(E.const(1), out)])
+        b.here(backoff)
+        b.step("busy-- (back off)", lambda v: "atomic_dec(busy); goto retry",
+               assigns={busy: E.sub(Var(busy), E.const(1))}, goto=[(E.const(1), retry)])
+        b.here(out)
+
+
+@pytest.fixture(scope="module")
+def polite() -> str:
+    if Polite.name not in DISCIPLINES:
+        register_discipline(Polite())
+    return Polite.name
+
+
+def test_progress_is_opt_in() -> None:
+    assert PROPERTIES["progress"].liveness
+    assert "progress" not in DEFAULT_PROPERTIES
+    assert set(DEFAULT_PROPERTIES) == set(PROPERTIES) - {"progress"}
+
+
+@pytest.mark.parametrize("scheme", sorted(SCHEMES))
+def test_progress_holds_for_cmpxchg_on_every_scheme(scheme: str) -> None:
+    r = check(scheme, "cmpxchg", "seed", SEED, ["progress"]).results[0]
+    assert r.verdict is Verdict.HOLDS, r.reason
+    assert r.stats.states > 1 and f"({r.stats.states} states)" in r.reason
+
+
+@pytest.mark.parametrize("lock", ["none", "spinlock", "mutex", "spinlock-read-u"])
+def test_progress_holds_for_the_other_disciplines_on_cursor(lock: str) -> None:
+    r = check("cursor", lock, "seed", SEED, ["progress"]).results[0]
+    assert r.verdict is Verdict.HOLDS, r.reason
+
+
+def test_a_discipline_that_retries_for_ever_is_caught_with_a_replayed_lasso(polite) -> None:
+    r = check("copy-naive", polite, "seed", SEED, ["progress"]).results[0]
+    assert r.verdict is Verdict.VIOLATED
+    t = r.trace
+    assert t is not None and t.cycle_start is not None
+    # stem: W's two steps (an enabled W may not sit out a fair cycle, so it finishes first),
+    # then each file's open and its call's first step; cycle: both callers count in, both
+    # see 2, both back off (3 steps each: the shortest lap in which both move)
+    assert t.cycle_start == 6
+    assert len(t.schedule) - t.cycle_start == 6
+    assert sorted(t.schedule[:6]) == ["P1", "P1", "P2", "P2", "W", "W"]
+    assert sorted(t.schedule[6:]) == ["P1"] * 3 + ["P2"] * 3
+    assert "never returns" in r.reason
+    assert r.key is not None and f",{CYCLE_MARK}," in r.key
+    rc = resolve("copy-naive", polite, "seed", SEED, "progress")
+    assert check_lasso(rc.world, t.schedule, t.cycle_start) in ("P1", "P2")
+    again = Trace.from_json(json.loads(json.dumps(t.to_json())))
+    assert again.cycle_start == 6 and again.schedule == t.schedule
+
+
+def test_the_replay_key_names_the_lasso_and_a_wrong_one_is_refused(polite) -> None:
+    r = check("copy-naive", polite, "seed", SEED, ["progress"]).results[0]
+    assert r.trace is not None and r.key is not None
+    rc = resolve("copy-naive", polite, "seed", SEED, "progress")
+    sched = tuple(r.key.split("/")[-1].split(","))
+    rep = replay_trace(rc, sched)
+    assert rep.trace.cycle_start == r.trace.cycle_start and rep.key == r.key
+    with pytest.raises(LassoReplayError, match="one"):
+        replay_trace(rc, r.trace.schedule)  # no cycle mark
+    stem_only = sched[:sched.index(CYCLE_MARK)] + (CYCLE_MARK, "P1")
+    with pytest.raises(LassoReplayError):
+        replay_trace(rc, stem_only)  # one step is no cycle
+
+
+def test_check_progress_on_the_command_line() -> None:
+    p = subprocess.run([sys.executable, "-m", "checks.cli", "check", "copy-naive", "--lock",
+                        "cmpxchg", "--scenario", "seed", "--property", "progress", "--json"],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert [r["verdict"] for r in out["results"]] == ["holds"]
+
+
+def _lasso_report(polite: str):
+    from checks.runner import trace_report
+
+    rc = resolve("copy-naive", polite, "seed", SEED, "progress")
+    r = check("copy-naive", polite, "seed", SEED, ["progress"]).results[0]
+    assert r.trace is not None
+    return trace_report(rc, r.trace)
+
+
+def test_the_lasso_follows_the_trace_schema(polite) -> None:
+    from test_trace import validate
+
+    from reports.trace import SCHEMA, render
+
+    doc = json.loads(render(_lasso_report(polite), "json"))
+    validate(doc, json.loads(SCHEMA.read_text()))
+    assert doc["cycle_start"] == 6 and doc["property"] == "progress"
+
+
+def test_the_text_trace_marks_the_cycle(polite) -> None:
+    from reports.trace import render
+
+    text = render(_lasso_report(polite), "text")
+    lines = text.splitlines()
+    mark = next(i for i, x in enumerate(lines) if "--- cycle: steps 7-12" in x)
+    assert lines[mark + 1].split()[0] == "7"  # the mark sits just before step 7
+    assert any("--- back to step 7 ---" in x for x in lines)
+    assert ",~," in text.splitlines()[-1]
