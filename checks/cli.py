@@ -347,6 +347,9 @@ def export_cmd(scheme: str, prop: str, lock: str, flock: bool, scenario: str, fm
     """Write SCHEME's world, instrumented for one property, as a model for another checker
     (Promela for SPIN: same atomic steps, the property as assertions)."""
     pick("format", fmt, list(EXPORT_FORMATS))
+    if prop in PROPERTIES and PROPERTIES[prop].liveness:
+        raise InputError("export: progress has no Promela export; check it with syncfs-mc "
+                         "check --property progress (a fair-cycle search)")
     if output is not None:
         check_output_path(output)
     write_output(_promela(_resolved(scheme, lock, prop, scenario, flock, bounds,
@@ -372,6 +375,9 @@ def spin_cmd(scheme: str, props: tuple[str, ...], lock: str, flock: bool, scenar
     from reports.spin import render_comparisons
 
     chosen = properties(props) or list(DEFAULT_PROPERTIES)
+    if any(PROPERTIES[p].liveness for p in chosen):
+        raise InputError("spin: progress has no Promela export; check it with syncfs-mc "
+                         "check --property progress (a fair-cycle search)")
     budget = budget_from(max_seconds=timeout)
     checks = [_resolved(scheme, lock, p, scenario, flock, bounds, mount_options)
               for p in chosen]

@@ -52,8 +52,12 @@ def render_mermaid(trace: Trace, prop: str) -> str:
     for w in words:
         lines.append(f"    participant {w} as {w}.s_wb_err")
     last = trace.steps[-1].index if trace.steps else 0
+    cyc = trace.cycle_start
     for s in trace.steps:
-        bad = s.index == last
+        if cyc is not None and s.index == cyc + 1:
+            lines.append(f"    Note over {_actors(trace)[0]}: cycle: steps {s.index}-{last} "
+                         "repeat for ever")
+        bad = s.index == last and cyc is None
         if bad:
             lines.append("    rect rgb(255, 205, 205)")
         t = _target(s, words)
@@ -66,6 +70,9 @@ def render_mermaid(trace: Trace, prop: str) -> str:
         if bad:
             lines.append(f"        Note over {s.actor}: {_mermaid_text('violated: ' + prop)}")
             lines.append("    end")
+    if cyc is not None:
+        back = f"back to step {cyc + 1}" if cyc < last else "nothing can move: stutters"
+        lines.append(f"    Note over {_actors(trace)[0]}: {back}")
     return "\n".join(lines) + "\n"
 
 
@@ -98,13 +105,18 @@ def render_dot(trace: Trace, prop: str) -> str:
     last = trace.steps[-1].index if trace.steps else 0
     for k, s in enumerate(trace.steps, start=1):
         colour = ', color=red, fontcolor=red, penwidth=2' if s.index == last else ''
+        if trace.cycle_start is not None:  # a lasso (progress): its cycle in blue
+            colour = ', color=blue, fontcolor=blue' if s.index > trace.cycle_start else ''
         label = _dot_text(_label(s))
+        if trace.cycle_start is not None and s.index == trace.cycle_start + 1:
+            label = "[cycle] " + label
         t = _target(s, words)
         if t is not None and t != s.actor:
             out.append(f'    {ids[s.actor]}_{k} -> {ids[t]}_{k} [style=solid, arrowhead=normal, '
                        f'constraint=false, color=black, label="{label}"{colour}];')
         else:
             out.append(f'    {ids[s.actor]}_{k} [xlabel="{label}"'
-                       + (", fontcolor=red" if s.index == last else "") + "];")
+                       + (", fontcolor=red" if s.index == last and trace.cycle_start is None
+                          else "") + "];")
     out.append("}")
     return "\n".join(out) + "\n"

@@ -42,6 +42,7 @@ MIN_COL = 130  # px, least distance between two lifelines
 MAX_COL = 200  # px, most distance that arrow labels may ask for
 
 RED = "#c62828"
+CYCLE_BG = "#e4ecfd"  # a lasso's cycle
 RED_BG = "#fde4e4"
 SWITCH = "#8a8a8a"
 ACTOR_FILL, WORD_FILL, VALUE_FILL = "#e3eefa", "#fff4d6", "#ffffff"
@@ -168,7 +169,11 @@ def render_svg(trace: Trace, prop: str, title: str | None = None, standalone: bo
         prev = s.state
     body_bottom = top + 6
 
-    note = textwrap.wrap(f"step {last} violates {prop}: {trace.reason}",
+    cyc = trace.cycle_start
+    what = (f"step {last} violates {prop}: {trace.reason}" if cyc is None
+            else f"{prop} violated, a lasso (blue: the cycle, repeating for ever): "
+            f"{trace.reason}")
+    note = textwrap.wrap(what,
                          int((width - 2 * PAD - 16) / (SIZE * ADVANCE)))
     pending = [f"still running when it breaks: {p}" for p in trace.pending]
     note_top = body_bottom + 12
@@ -185,10 +190,12 @@ def render_svg(trace: Trace, prop: str, title: str | None = None, standalone: bo
 
     # Row backgrounds first (the violating row red, others striped), then lifelines.
     for k, r in enumerate(rows):
-        bad = r.step.index == last
-        if bad or k % 2:
+        bad = r.step.index == last and cyc is None
+        looped = cyc is not None and r.step.index > cyc  # a lasso's cycle (progress)
+        if bad or looped or k % 2:
+            fill = RED_BG if bad else CYCLE_BG if looped else "#f7f7f7"
             out.append(f'<rect x="{_num(PAD)}" y="{_num(r.top)}" width="{_num(width - 2 * PAD)}"'
-                       f' height="{_num(r.height)}" fill="{RED_BG if bad else "#f7f7f7"}"/>')
+                       f' height="{_num(r.height)}" fill="{fill}"/>')
     for p in parts:
         x = x_of[p]
         out.append(f'<line x1="{_num(x)}" y1="{_num(head_bottom)}" x2="{_num(x)}" '

@@ -30,6 +30,8 @@ table.trace td.moved { font-weight: bold; }
 table.trace td.also { color: #555; }
 table.trace tr.switch td { border-top: 2px dashed #888; }
 table.trace tr.bad td { background: #fde4e4; color: #b71c1c; }
+table.trace tr.cycle td { background: #e4ecfd; }
+table.trace tr.cycle-mark td { color: #1a3fb7; font-style: italic; }
 table.params { border-collapse: collapse; font-size: 13px; }
 table.params th, table.params td { border: 1px solid #ccc; padding: 2px 8px; text-align: left; }
 p.broken { color: #b71c1c; font-weight: bold; }
@@ -67,8 +69,13 @@ def trace_table(trace: Trace, prop: str) -> str:
         cls = []
         if prev_actor is not None and s.actor != prev_actor:
             cls.append("switch")
-        if s.index == last:
+        if s.index == last and trace.cycle_start is None:
             cls.append("bad")
+        if trace.cycle_start is not None and s.index > trace.cycle_start:
+            cls.append("cycle")  # a lasso's cycle (progress): repeats for ever
+        if trace.cycle_start is not None and s.index == trace.cycle_start + 1:
+            out.append(f'<tr class="cycle-mark"><td colspan="{len(ws) + 4}">cycle: steps '
+                       f"{s.index}-{last} repeat for ever</td></tr>")
         attr = f' class="{" ".join(cls)}"' if cls else ""
         cells = []
         for w in ws:
@@ -78,6 +85,10 @@ def trace_table(trace: Trace, prop: str) -> str:
                    f"<td>{e(action_text(s))}</td>{''.join(cells)}"
                    f'<td class="also">{e(_also(prev, s.state, ws))}</td></tr>')
         prev, prev_actor = dict(s.state), s.actor
+    if trace.cycle_start is not None:
+        end = (f"back to step {trace.cycle_start + 1}" if trace.cycle_start < last
+               else "nothing can move: the last state stutters for ever")
+        out.append(f'<tr class="cycle-mark"><td colspan="{len(ws) + 4}">{e(end)}</td></tr>')
     out.append("</table>")
     out.append(f'<p class="broken">^ step {last}: {e(trace.reason)}</p>')
     if trace.pending:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -201,3 +202,17 @@ def test_the_text_trace_marks_the_cycle(polite) -> None:
     assert lines[mark + 1].split()[0] == "7"  # the mark sits just before step 7
     assert any("--- back to step 7 ---" in x for x in lines)
     assert ",~," in text.splitlines()[-1]
+
+
+def test_every_trace_format_marks_the_cycle(polite) -> None:
+    from reports.trace import FORMATS, render
+
+    rep = _lasso_report(polite)
+    marks = {"text": "--- cycle: steps 7-12", "json": '"cycle_start": 6',
+             "mermaid": "cycle: steps 7-12 repeat for ever", "dot": "[cycle]",
+             "svg": "blue: the cycle", "html": "cycle: steps 7-12 repeat for ever"}
+    assert set(marks) == set(FORMATS)
+    for fmt in FORMATS:
+        assert marks[fmt] in render(rep, fmt), fmt
+    assert re.search(r'<tr class="[^"]*\bcycle\b[^"]*"><td class="num">12<', render(rep, "html"))
+    assert "violated: progress" not in render(rep, "mermaid")  # no single bad step
