@@ -14,9 +14,12 @@ from __future__ import annotations
 from html import escape
 
 from reports.diagram import words
-from reports.svg import render_svg
+from reports.svg import CYCLE_BG, render_svg
 from reports.text import action_text, syscall_line
 from specs.results import Trace, TraceReport
+
+#: a lasso's cycle marks (``progress``), inline so other pages keep the shared stylesheet
+CYCLE_MARK_STYLE = "color: #1a3fb7; font-style: italic"
 
 CSS = """
 body { font-family: sans-serif; margin: 2em; color: #222; }
@@ -30,8 +33,6 @@ table.trace td.moved { font-weight: bold; }
 table.trace td.also { color: #555; }
 table.trace tr.switch td { border-top: 2px dashed #888; }
 table.trace tr.bad td { background: #fde4e4; color: #b71c1c; }
-table.trace tr.cycle td { background: #e4ecfd; }
-table.trace tr.cycle-mark td { color: #1a3fb7; font-style: italic; }
 table.params { border-collapse: collapse; font-size: 13px; }
 table.params th, table.params td { border: 1px solid #ccc; padding: 2px 8px; text-align: left; }
 p.broken { color: #b71c1c; font-weight: bold; }
@@ -74,9 +75,10 @@ def trace_table(trace: Trace, prop: str) -> str:
         if trace.cycle_start is not None and s.index > trace.cycle_start:
             cls.append("cycle")  # a lasso's cycle (progress): repeats for ever
         if trace.cycle_start is not None and s.index == trace.cycle_start + 1:
-            out.append(f'<tr class="cycle-mark"><td colspan="{len(ws) + 4}">cycle: steps '
-                       f"{s.index}-{last} repeat for ever</td></tr>")
+            out.append(_cycle_mark(f"cycle: steps {s.index}-{last} repeat for ever", len(ws)))
         attr = f' class="{" ".join(cls)}"' if cls else ""
+        if "cycle" in cls:  # styled inline: pages without a lasso keep the shared style
+            attr += f' style="background: {CYCLE_BG}"'
         cells = []
         for w in ws:
             moved = prev is None or prev.get(w) != s.state[w]
@@ -88,13 +90,18 @@ def trace_table(trace: Trace, prop: str) -> str:
     if trace.cycle_start is not None:
         end = (f"back to step {trace.cycle_start + 1}" if trace.cycle_start < last
                else "nothing can move: the last state stutters for ever")
-        out.append(f'<tr class="cycle-mark"><td colspan="{len(ws) + 4}">{e(end)}</td></tr>')
+        out.append(_cycle_mark(end, len(ws)))
     out.append("</table>")
     out.append(f'<p class="broken">^ step {last}: {e(trace.reason)}</p>')
     if trace.pending:
         out.append("<p>still running when it breaks: <code>"
                    + e(" ; ".join(trace.pending)) + "</code></p>")
     return "\n".join(out)
+
+
+def _cycle_mark(text: str, words: int) -> str:
+    return (f'<tr class="cycle-mark" style="{CYCLE_MARK_STYLE}">'
+            f'<td colspan="{words + 4}">{escape(text)}</td></tr>')
 
 
 def diagram(trace: Trace, prop: str, title: str | None = None) -> str:
