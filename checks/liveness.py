@@ -57,6 +57,15 @@ def call_pcs(actor: Actor) -> frozenset[int]:
     return frozenset(seen)
 
 
+def begin_pcs(actor: Actor) -> frozenset[int]:
+    """The pcs of the steps that begin a syncfs call (``sync_begin``).  The call's first
+    step is folded with its entry, so an actor *blocked* at one of these (its first step
+    takes a lock another actor holds) has called syncfs and waits inside it; an actor that
+    could take it has simply not been scheduled into the call yet."""
+    return frozenset(st.pc for st in actor.steps
+                     if any(e.kind == "sync_begin" for e in st.events))
+
+
 def explore(cw: CompiledWorld, limits: Limits
             ) -> tuple[dict[tuple[int, ...], list[Edge]], int, str | None]:
     """The reachable graph (state -> [(actor, successor)]), its transitions, and why the
@@ -101,10 +110,12 @@ def search_progress(world: World, limits: Limits | None = None
         return (Verdict.UNKNOWN, None, None, f"{cut} after {len(graph)} states, "
                 f"{transitions} transitions", stats())
     inside = [call_pcs(a) for a in world.actors]
-    pcs = cw.pc_slots
+    begins = [begin_pcs(a) for a in world.actors]
+    pcs, steps = cw.pc_slots, cw.steps
 
     def waiting(s: tuple[int, ...]) -> frozenset[int]:
-        return frozenset(i for i, p in enumerate(pcs) if s[p] in inside[i])
+        return frozenset(i for i, p in enumerate(pcs) if s[p] in inside[i]
+                         or (s[p] in begins[i] and steps[i][s[p]](s) is None))
 
     lasso = find_lasso(cw.initial, graph.__getitem__, waiting, len(world.actors))
     if lasso is None:
@@ -138,6 +149,12 @@ def check_lasso(world: World, schedule: tuple[str, ...], cycle_start: int) -> st
     :class:`LassoReplayError` otherwise."""
     env = dict(zip(world.names, world.initial_state(), strict=True))
     inside = {a.name: call_pcs(a) for a in world.actors}
+    begins = {a.name: begin_pcs(a) for a in world.actors}
+
+    def waits(a: Actor, s: dict[str, int]) -> bool:
+        pc = s[a.pc_var]
+        return pc in inside[a.name] or (pc in begins[a.name] and not enabled(a.steps[pc], s))
+
     states = [env]
     for i, name in enumerate(schedule, start=1):
         a = world.actor(name)
@@ -147,8 +164,7 @@ def check_lasso(world: World, schedule: tuple[str, ...], cycle_start: int) -> st
         env = execute(a.steps[pc], env)
         states.append(env)
     loop = states[cycle_start:]
-    stuck = [a.name for a in world.actors
-             if all(s[a.pc_var] in inside[a.name] for s in loop)]
+    stuck = [a.name for a in world.actors if all(waits(a, s) for s in loop)]
     if not stuck:
         raise LassoReplayError("no actor stays inside a syncfs call on the cycle")
 
@@ -169,5 +185,5 @@ def check_lasso(world: World, schedule: tuple[str, ...], cycle_start: int) -> st
     return stuck[0]
 
 
-__all__ = ["CYCLE_MARK", "LassoReplayError", "call_pcs", "check_lasso", "explore",
+__all__ = ["CYCLE_MARK", "LassoReplayError", "begin_pcs", "call_pcs", "check_lasso", "explore",
            "search_progress"]

@@ -13,6 +13,7 @@ import pytest
 from checks.lasso import find_lasso
 from checks.liveness import CYCLE_MARK, LassoReplayError, check_lasso
 from checks.runner import check, replay_trace
+from model import kernel
 from model.expr import E
 from model.ir import Var
 from model.variants import (
@@ -217,3 +218,46 @@ def test_every_trace_format_marks_the_cycle(polite) -> None:
     row12 = r'<tr class="[^"]*\bcycle\b[^"]*" style="[^"]*"><td class="num">12<'
     assert re.search(row12, render(rep, "html"))
     assert "violated: progress" not in render(rep, "mermaid")  # no single bad step
+
+
+class Leaky(Discipline):
+    """A spinlock never released: registered without validation (``model.validate`` refuses
+    it), to see how a blocked waiter counts."""
+
+    name = "test-leaky-progress"
+
+    def around(self, call: CallCtx, region: str, body) -> None:
+        if region == "body":
+            call.declare(call.ov.lock, "lock", False)
+            kernel.spin_lock(call.b, call.ov.lock)
+        body()
+
+
+def test_a_waiter_blocked_for_ever_is_a_lasso_that_stutters_as_long_as_deadlock() -> None:
+    if Leaky.name not in DISCIPLINES:
+        register_discipline(Leaky(), validate=False)
+    r = check("copy-naive", Leaky.name, "seed", SEED, ["progress", "deadlock"]).results
+    prog, dead = r
+    assert prog.verdict is Verdict.VIOLATED and dead.verdict is Verdict.VIOLATED
+    assert prog.trace is not None and dead.trace is not None
+    # nothing moves at the end: an empty cycle, reached by a shortest stem, which is the
+    # deadlock's shortest trace (the blocked waiter is inside its call)
+    assert prog.trace.cycle_start == len(prog.trace.schedule)
+    assert len(prog.trace.schedule) == len(dead.trace.schedule)
+    assert "stutters for ever" in render_text(prog)
+
+
+def render_text(r) -> str:
+    from reports.text import render_trace
+
+    assert r.trace is not None
+    return render_trace(r.trace, r.prop)
+
+
+def test_a_state_limit_gives_unknown_with_figures() -> None:
+    from checks.runner import Budget
+
+    r = check("cursor", "cmpxchg", "seed", SEED, ["progress"], budget=Budget(max_states=50))
+    res = r.results[0]
+    assert res.verdict is Verdict.UNKNOWN
+    assert "state limit 50" in res.reason and res.stats.states > 0
