@@ -261,3 +261,16 @@ def test_a_state_limit_gives_unknown_with_figures() -> None:
     res = r.results[0]
     assert res.verdict is Verdict.UNKNOWN
     assert "state limit 50" in res.reason and res.stats.states > 0
+
+
+def test_the_cli_replays_a_lasso_key_and_refuses_a_broken_one(polite, capsys) -> None:
+    from checks.cli import main
+
+    key = "copy-naive/test-polite/seed/progress/-/W,W,P1,P1,P2,P2,~,P1,P2,P1,P2,P1,P2"
+    assert main(["replay", key]) == 1
+    out = capsys.readouterr().out
+    assert "--- cycle: steps 7-12 repeat for ever ---" in out and key in out
+    for bad, needle in ((key.replace(",~", ""), "'~'"), (key + ",P1", "does not return")):
+        assert main(["replay", bad]) == 2
+        lines = capsys.readouterr().err.strip().splitlines()
+        assert len(lines) == 1 and needle in lines[0], lines
