@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from checks.lasso import Edge, Lasso, find_lasso
 from checks.meter import Limits, peak_mib
 from checks.replay import ReplayError
-from checks.stepcode import CompiledWorld, compile_world, successor_function
+from checks.stepcode import CompiledWorld, compile_world, packer, successor_function
 from model.ir import Actor, World, enabled, execute
 from specs.results import Stats, Verdict
 
@@ -67,24 +67,27 @@ def begin_pcs(actor: Actor) -> frozenset[int]:
 
 
 def explore(cw: CompiledWorld, limits: Limits
-            ) -> tuple[dict[tuple[int, ...], list[Edge]], int, str | None]:
-    """The reachable graph (state -> [(actor, successor)]), its transitions, and why the
-    exploration stopped early (None: complete)."""
+            ) -> tuple[dict[int, list[Edge]], int, str | None]:
+    """The reachable graph (packed state -> [(actor, packed successor)], states packed by
+    ``checks.stepcode.packer``), its transitions, and why the exploration stopped early
+    (None: complete)."""
     succ_fn = successor_function(cw, None)
-    graph: dict[tuple[int, ...], list[Edge]] = {}
+    pack, unpack = packer([v.width(cw.world) for v in cw.world.variables])
+    graph: dict[int, list[Edge]] = {}
     start = time.monotonic()
-    work = [cw.initial]
-    seen = {cw.initial}
+    init = pack(cw.initial)
+    work = [init]
+    seen = {init}
     transitions = 0
     while work:
-        s = work.pop()
-        out = [(ai, t) for ai, t, _ in succ_fn(s)[0]]
-        graph[s] = out
+        x = work.pop()
+        out = [(ai, pack(t)) for ai, t, _ in succ_fn(unpack(x))[0]]
+        graph[x] = out
         transitions += len(out)
-        for _, t in out:
-            if t not in seen:
-                seen.add(t)
-                work.append(t)
+        for _, y in out:
+            if y not in seen:
+                seen.add(y)
+                work.append(y)
         if limits.max_states is not None and len(seen) > limits.max_states:
             return graph, transitions, f"state limit {limits.max_states} reached"
         if (limits.max_seconds is not None and len(graph) % 1024 == 0
@@ -112,12 +115,15 @@ def search_progress(world: World, limits: Limits | None = None
     inside = [call_pcs(a) for a in world.actors]
     begins = [begin_pcs(a) for a in world.actors]
     pcs, steps = cw.pc_slots, cw.steps
+    _, unpack = packer([v.width(cw.world) for v in cw.world.variables])
 
-    def waiting(s: tuple[int, ...]) -> frozenset[int]:
+    def waiting(x: int) -> frozenset[int]:
+        s = unpack(x)
         return frozenset(i for i, p in enumerate(pcs) if s[p] in inside[i]
                          or (s[p] in begins[i] and steps[i][s[p]](s) is None))
 
-    lasso = find_lasso(cw.initial, graph.__getitem__, waiting, len(world.actors))
+    init = next(iter(graph))  # explore stores the initial state first
+    lasso = find_lasso(init, graph.__getitem__, waiting, len(world.actors))
     if lasso is None:
         return (Verdict.HOLDS, None, None, "every syncfs call returns on every fair run "
                 f"({len(graph)} states)", stats())
