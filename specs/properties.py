@@ -40,6 +40,8 @@ Properties:
 * ``wrap``: a lost error that the same interleaving does not lose when the counter cannot
   wrap (the engine runs a twin world with a wide counter in lockstep; see ``checks``).
 * ``deadlock``: a state where unfinished actors are all blocked (checked by the engines).
+* ``progress`` (liveness, opt-in): every syncfs call returns on every weakly fair run; no
+  monitor, decided on fair cycles of the state graph (``checks.liveness``).
 """
 
 from __future__ import annotations
