@@ -96,6 +96,9 @@ def _liveness(rc: ResolvedCheck, budget: Budget, engine: str) -> PropertyResult:
         return PropertyResult(rc.prop, verdict, trace.reason, stats, trace, rc.by_design,
                               key=trace_report(rc, trace).key)
     proof = "exhaustive" if verdict is Verdict.HOLDS else None
+    if engine != "explicit":
+        reason += (f"; decided on the explicit state graph (the {engine} engine has no "
+                   "fair-cycle search)")
     return PropertyResult(rc.prop, verdict, reason, stats, None, rc.by_design, proof=proof)
 
 

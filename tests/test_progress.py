@@ -274,3 +274,8 @@ def test_the_cli_replays_a_lasso_key_and_refuses_a_broken_one(polite, capsys) ->
         assert main(["replay", bad]) == 2
         lines = capsys.readouterr().err.strip().splitlines()
         assert len(lines) == 1 and needle in lines[0], lines
+
+
+def test_the_smt_engine_hands_progress_to_the_state_graph_and_says_so() -> None:
+    r = check("copy-naive", "cmpxchg", "seed", SEED, ["progress"], engine="smt").results[0]
+    assert r.verdict is Verdict.HOLDS and "explicit state graph" in r.reason
