@@ -279,3 +279,52 @@ def test_the_cli_replays_a_lasso_key_and_refuses_a_broken_one(polite, capsys) ->
 def test_the_smt_engine_hands_progress_to_the_state_graph_and_says_so() -> None:
     r = check("copy-naive", "cmpxchg", "seed", SEED, ["progress"], engine="smt").results[0]
     assert r.verdict is Verdict.HOLDS and "explicit state graph" in r.reason
+
+
+def test_the_detector_agrees_with_simple_cycles_on_random_graphs() -> None:
+    """Every lasso found is a fair cycle keeping its actor inside; when none is found, no
+    simple cycle (nor a dead end) of any actor's inside-subgraph is fair."""
+    import random
+
+    import networkx as nx
+
+    rng = random.Random(14)
+    found = missed = 0
+    for _ in range(300):
+        n, actors = rng.randint(2, 6), rng.randint(1, 3)
+        edges = {x: [(a, rng.randrange(n)) for a in range(actors) if rng.random() < 0.6]
+                 for x in range(n)}
+        ins = {x: frozenset(a for a in range(actors) if rng.random() < 0.6) for x in range(n)}
+        lasso = find_lasso(0, edges.__getitem__, ins.__getitem__, actors)
+        reach = nx.descendants(nx.DiGraph([(x, y) for x in edges for _, y in edges[x]]
+                                          + [(0, 0)]), 0) | {0}
+
+        def fair(cycle_nodes, cycle_actors, edges=edges, actors=actors) -> bool:
+            return all(b in cycle_actors or any(b not in {a for a, _ in edges[x]}
+                                               for x in cycle_nodes) for b in range(actors))
+
+        if lasso is not None:
+            found += 1
+            nodes = [lasso.entry] + [y for _, y in lasso.cycle]
+            assert all(lasso.actor in ins[x] for x in nodes)
+            assert not lasso.cycle or nodes[-1] == lasso.entry
+            assert lasso.cycle or not edges[lasso.entry]
+            assert fair(nodes, {a for a, _ in lasso.cycle})
+            cur = 0
+            for a, y in lasso.stem + lasso.cycle:
+                assert (a, y) in edges[cur]
+                cur = y
+            continue
+        missed += 1
+        for a in range(actors):
+            keep = [x for x in reach if a in ins[x]]
+            assert not any(not edges[x] for x in keep)
+            g = nx.MultiDiGraph()
+            g.add_nodes_from(keep)
+            g.add_edges_from((x, y, b) for x in keep for b, y in edges[x] if y in keep)
+            for cyc in nx.simple_cycles(nx.DiGraph(g)):
+                labels = {b for i, x in enumerate(cyc) for b, y in edges[x]
+                          if y == cyc[(i + 1) % len(cyc)]}
+                # a simple cycle may take any of the parallel edges: all of them at best
+                assert not fair(cyc, labels), (edges, ins, a, cyc)
+    assert found > 20 and missed > 20
