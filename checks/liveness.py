@@ -89,10 +89,12 @@ def explore(cw: CompiledWorld, limits: Limits
                 seen.add(y)
                 work.append(y)
         if limits.max_states is not None and len(seen) > limits.max_states:
-            return graph, transitions, f"state limit {limits.max_states} reached"
+            return (graph, transitions, f"state limit {limits.max_states} reached "
+                    f"({len(seen)} states seen")
         if (limits.max_seconds is not None and len(graph) % 1024 == 0
                 and time.monotonic() - start > limits.max_seconds):
-            return graph, transitions, f"time limit {limits.max_seconds:g} s reached"
+            return (graph, transitions, f"time limit {limits.max_seconds:g} s reached "
+                    f"({len(seen)} states seen")
     return graph, transitions, None
 
 
@@ -110,8 +112,8 @@ def search_progress(world: World, limits: Limits | None = None
         return Stats(len(graph), transitions, depth, time.monotonic() - t0, peak_mib())
 
     if cut is not None:
-        return (Verdict.UNKNOWN, None, None, f"{cut} after {len(graph)} states, "
-                f"{transitions} transitions", stats())
+        return (Verdict.UNKNOWN, None, None, f"{cut}, {len(graph)} expanded, "
+                f"{transitions} transitions)", stats())
     inside = [call_pcs(a) for a in world.actors]
     begins = [begin_pcs(a) for a in world.actors]
     pcs, steps = cw.pc_slots, cw.steps
