@@ -54,8 +54,14 @@ increments) and kept by ``d_i := min(d_i + delta, P)`` on every step, because
 ``backward`` at the same step as before.  An empty slot (``h_i = 0``) is never tested
 (a tag is at least 1); its age starts saturated, at ``P``, so aging leaves it alone.
 ``d_i`` takes ``P + 1`` values and ``I`` is no longer kept: the history is finite whatever
-the number of steps.  (The accounting ghosts of ``lost``/``double``/``unseen`` are still
-absolute: not finite yet with looping actors.)
+the number of steps.
+
+Why ``unseen``'s freshness bit is exact.  ``unseen`` reads ``cons`` and ``G`` only in
+``owed := cons < G``; both start at 0, ``G`` only grows by 1 and ``cons`` only becomes
+``max(cons, G)``.  So ``fresh = [cons < G]`` is kept by ``fresh := 1`` on an error
+(``G + 1 > cons``) and ``fresh := 0`` on a consuming cursor (``max(cons, G) >= G``), and
+``owed`` reads the same value; ``G`` then leaves ``unseen``'s cone of influence.
+(``lost``/``double``'s ghosts are still absolute: not finite yet with looping actors.)
 """
 
 from __future__ import annotations
@@ -76,30 +82,34 @@ from specs.explain import (
 )
 
 VIOLATION = "violation"
+#: the finite ghost state in every world, bounded or not (tests compare it with the absolute)
+FINITE_EVERYWHERE = False
 
 
 @dataclass(frozen=True)
 class Monitor:
     """Instruments a world for one monitored property (``lost``, ``double``, ``unseen``,
-    ``backward``).  ``finite_history``: keep ``backward``'s history as saturated ages even
-    in a bounded world (they always are when ``world.params["looping"]`` is set)."""
+    ``backward``).  ``finite``: use the finite ghost state (``backward``'s saturated ages,
+    ``unseen``'s freshness bits) even in a bounded world; it always is when
+    ``world.params["looping"]`` is set, or :data:`FINITE_EVERYWHERE` (for the tests)."""
 
     prop: str
-    finite_history: bool = False
+    finite: bool = False
 
     def instrument(self, world: World) -> World:
         """The world with this property's ghost variables and, on every step, the ghost
         updates and an event ``violation`` (``property``, ``when``)."""
+        finite = self.finite or FINITE_EVERYWHERE or bool(world.params.get("looping"))
         if self.prop == "backward":
-            if self.finite_history or world.params.get("looping"):
+            if finite:
                 return world.with_ghosts(_backward_ghosts(world),
                                          lambda st: _instrument_backward(world, st))
             return world.with_ghosts(_backward_ghosts_absolute(world),
                                      lambda st: _instrument_backward_absolute(world, st))
         if self.prop in ("lost", "double", "unseen"):
-            ghosts = _accounting_ghosts(world, unseen=self.prop == "unseen")
+            ghosts = _accounting_ghosts(world, unseen=self.prop == "unseen", finite=finite)
             return world.with_ghosts(
-                ghosts, lambda st: _instrument_accounting(world, st, self.prop, ghosts))
+                ghosts, lambda st: _instrument_accounting(world, st, self.prop, ghosts, finite))
         raise ValueError(f"no monitor for property {self.prop!r}")
 
 
@@ -159,7 +169,8 @@ def _g(*parts: str) -> str:
     return "g." + ".".join(parts)
 
 
-def _accounting_ghosts(world: World, unseen: bool) -> tuple[VarDecl, ...]:
+def _accounting_ghosts(world: World, unseen: bool, finite: bool = False
+                       ) -> tuple[VarDecl, ...]:
     out = [
         VarDecl(_g("G"), GHOST, "completed writeback errors on U"),
     ]
@@ -181,13 +192,18 @@ def _accounting_ghosts(world: World, unseen: bool) -> tuple[VarDecl, ...]:
                                    f"{a.name}'s current call made its file's first report"))
     if unseen:
         for layer in ("U",) + tuple(world.overlays):
-            out.append(VarDecl(_g(layer, "cons"), GHOST,
-                               f"greatest generation consumed by a cursor on {layer}"))
+            if finite:
+                out.append(VarDecl(_g(layer, "fresh"), GHOST,
+                                   f"1 if an error completed since a cursor on {layer} last "
+                                   f"consumed one (g.{layer}.cons < g.G)", bits=1))
+            else:
+                out.append(VarDecl(_g(layer, "cons"), GHOST,
+                                   f"greatest generation consumed by a cursor on {layer}"))
     return tuple(out)
 
 
 def _instrument_accounting(world: World, step: Step, prop: str,
-                           ghosts: tuple[VarDecl, ...]) -> Step:
+                           ghosts: tuple[VarDecl, ...], finite: bool = False) -> Step:
     names = {g.name for g in ghosts}
     cur: dict[str, Expr] = {n: Var(n) for n in names}
     bad: Expr = FALSE
@@ -202,12 +218,17 @@ def _instrument_accounting(world: World, step: Step, prop: str,
         when = dict(ev.args).get("when", TRUE)
         if ev.kind == "error_done":
             put(_g("G"), when, E.add(get(_g("G")), E.const(1)))
+            if prop == "unseen" and finite:
+                for layer in ("U",) + tuple(world.overlays):
+                    put(_g(layer, "fresh"), when, E.const(1))
         elif ev.kind == "open":
             f, layer = ev.arg("file"), ev.arg("layer")
             put(_g(f, "lo"), when, get(_g(layer, "R")))
             put(_g(f, "hi"), when, get(_g("G")))
             if prop == "unseen":
-                put(_g(f, "owed"), when, E.lt(get(_g(layer, "cons")), get(_g("G"))))
+                owed = (get(_g(layer, "fresh")) if finite
+                        else E.lt(get(_g(layer, "cons")), get(_g("G"))))
+                put(_g(f, "owed"), when, owed)
                 put(_g(f, "first"), when, ZERO)
         elif ev.kind == "sync_begin":
             put(_g(ev.arg("actor"), "Gs"), when, get(_g("G")))
@@ -226,7 +247,11 @@ def _instrument_accounting(world: World, step: Step, prop: str,
             if prop == "unseen":
                 put(_g(a, "first"), when, E.eq(get(_g(f, "first")), ZERO))
                 put(_g(f, "first"), when, E.const(1))
-                put(_g(layer, "cons"), E.land(when, err), E.max(get(_g(layer, "cons")), G))
+                if finite:
+                    put(_g(layer, "fresh"), E.land(when, err), ZERO)
+                else:
+                    put(_g(layer, "cons"), E.land(when, err),
+                        E.max(get(_g(layer, "cons")), G))
         elif ev.kind == "sync_return":
             f, a, r = ev.arg("file"), ev.arg("actor"), ev.arg("ret")
             layer = ev.arg("layer")
