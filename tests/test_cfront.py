@@ -68,6 +68,23 @@ def test_volatile_runs_its_check_in_both_sync_fs_calls() -> None:
     assert got["double"]["length"] == 16 and want["double"]["length"] == 13
 
 
+def test_volatile_6_12_from_the_v6_12_code() -> None:
+    """c:volatile-6.12 is fs/overlayfs/super.c after 34b4540e6646 (OVL_FS(sb), no
+    errseq_set on O): the recorded verdicts of every property in every preset row of the
+    Python scheme (its check runs in both ->sync_fs calls, so more states; with
+    ->sync_fs's return ignored, a shortest loss one step longer: 6 against 5)."""
+    for scenario in ("seed", "race", "shared-fd", "two-overlays"):
+        got = run_case("c:volatile-6.12", "none", scenario, {}, nosym=False)
+        want = EXPECTED[f"volatile-6.12 --lock none --scenario {scenario}"]
+        assert {p: c["verdict"] for p, c in got.items()} == {
+            p: c["verdict"] for p, c in want.items()}
+    got = run_case("c:volatile-6.12", "none", "seed", {"sync_fs_errors": "ignored"},
+                   nosym=False)
+    want = EXPECTED["volatile-6.12 --lock none --scenario seed --sync-fs-errors=ignored"]
+    assert got["lost"] == {"verdict": "violated", "length": 6}
+    assert want["lost"]["length"] == 5
+
+
 def test_c_schemes_stay_out_of_the_catalogue() -> None:
     from model.variants import SCHEMES
 

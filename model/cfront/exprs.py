@@ -282,6 +282,10 @@ class ExprLowering(FnBase):
             return Val("int", self.L.counter(E, self.scalar(v, args[0])))
         if fn == "ovl_upper_mnt":
             return Val("ptr", ptr="mnt")
+        if fn == "OVL_FS":
+            # fs/overlayfs/ovl_entry.h (v6.5 on): OVL_FS(sb) is sb->s_fs_info
+            self.nargs(node, args, 1)
+            return Val("ptr", ptr="ofs")
         if fn == "ovl_should_sync" and fn not in self.cs.helpers:
             return Val("int", E.const(0 if "volatile" in self.cs.mount_options else 1))
         if fn == "sync_filesystem":

@@ -29,6 +29,7 @@ C_CATALOGUE: dict[str, tuple[str, tuple[str, ...], frozenset[str]]] = {
     "copy-counter": ("copy_counter.c", (), frozenset()),
     "cursor": ("cursor.c", (), frozenset()),
     "volatile": ("volatile.c", ("volatile",), frozenset({"double"})),
+    "volatile-6.12": ("volatile_6_12.c", ("volatile",), frozenset({"double"})),
     "upper-cursor": ("upper_cursor.c", (), frozenset()),
     "goyal-v2": ("goyal_v2.c", (), frozenset()),
     "mustinc": ("mustinc.c", ("volatile",), frozenset({"double"})),
