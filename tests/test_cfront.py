@@ -85,6 +85,17 @@ def test_volatile_6_12_from_the_v6_12_code() -> None:
     assert want["lost"]["length"] == 5
 
 
+@pytest.mark.parametrize("lock", ["spinlock-read-u", "mutex-read-u"])
+def test_upper_cursor_read_u_leaves_the_vfs_check_alone(lock: str) -> None:
+    """V. Goyal v3's U accesses are all in s_op->errseq_check_advance, the VFS's check: a
+    read-u lock wraps none of them, as no discipline wraps the Python scheme's check (its
+    recorded rows are those of --lock none)."""
+    want = json.loads((HERE / "expected_disciplines.json").read_text())
+    for scenario in ("seed", "shared-fd"):
+        got = run_case(str(SCHEMES / "upper_cursor.c"), lock, scenario, {})
+        assert _plain(got) == _plain(want[f"upper-cursor --lock {lock} --scenario {scenario}"])
+
+
 def test_c_schemes_stay_out_of_the_catalogue() -> None:
     from model.variants import SCHEMES
 

@@ -296,6 +296,8 @@ class CScheme(Scheme):
             # errseq_check_and_advance): its return is the syscall's errseq result
             fn = Fn(self, call.b, call.ov, call, 1)
             fn.result_is_syscalls = True
+            # the VFS's check, as the Python scheme's: no discipline wraps it (nor its reads)
+            fn.read_u_regions = False
             fn.env.ptrs.update({"sb": "sb", "file": "file"})
             end = call.b.label("errseq_check_advance.end")
             fn.ret_label = end
