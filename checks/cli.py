@@ -81,6 +81,18 @@ def _variant(scheme: str, lock: str) -> tuple[str, str]:
     return pick_scheme(scheme), pick("discipline", lock, list(DISCIPLINES))
 
 
+def _bench_variant(v: str) -> tuple[str, str]:
+    """``bench --variant SCHEME/LOCK``: a C scheme that does not compose with the lock is
+    refused now, located (exit 2), rather than measured as a row that dies."""
+    from model.variants import scheme_for
+
+    scheme, lock = _variant(*_scheme_slash_lock(v))
+    bad = getattr(scheme_for(scheme), "incompatible", {}).get(lock)
+    if bad is not None:
+        raise bad
+    return scheme, lock
+
+
 def _scheme_slash_lock(v: str) -> tuple[str, str]:
     """``SCHEME/LOCK`` (``LOCK`` defaults to none); SCHEME may be a path with slashes."""
     head, _, tail = v.rpartition("/")
@@ -435,8 +447,7 @@ def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[s
     if rows:
         wanted = [pick("row", x, [r.name for r in ladder_rows]) for x in split(rows)]
         ladder_rows = [r for r in ladder_rows if r.name in wanted]
-    chosen_variants = [_variant(*_scheme_slash_lock(v))
-                       for v in split(variants)] or list(bench.VARIANTS)
+    chosen_variants = [_bench_variant(v) for v in split(variants)] or list(bench.VARIANTS)
     for path in (json_path, png_path):
         if path:
             check_output_path(path)

@@ -356,3 +356,35 @@ def test_goto_over_a_step_gives_the_same_rows_as_the_if(lock: str) -> None:
     branch): cursor.c's rows exactly."""
     got = run_case(str(GOOD / "cursor_goto.c"), lock, "seed", {})
     assert got == run_case(str(SCHEMES / "cursor.c"), lock, "seed", {})
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_compare_marks_a_cell_that_does_not_compose(jobs: str, capsys) -> None:
+    """goyal_v2.c takes its own spin_lock inside what --lock cmpxchg restarts: compare marks
+    that cell 'incompatible' with the located reason and checks the others (with worker
+    processes too: an error raised in one reaches the parent as itself)."""
+    path = str(SCHEMES / "goyal_v2.c")
+    assert main(["compare", "--scheme", path, "--lock", "none,cmpxchg", "--scenario", "seed",
+                 "--property", "lost", "--jobs", jobs, "--format", "json"]) == 0
+    cells = json.loads(capsys.readouterr().out)["cells"]
+    by_lock = {c["lock"]: c for c in cells}
+    assert by_lock["cmpxchg"]["results"] == []
+    assert "goyal_v2.c:39:3: error: does not compose with --lock cmpxchg" in \
+        by_lock["cmpxchg"]["incompatible"]
+    assert by_lock["none"]["results"][0]["verdict"] == "holds"
+    assert "incompatible" not in by_lock["none"]
+    main(["compare", "--scheme", path, "--lock", "none,cmpxchg", "--scenario", "seed",
+          "--property", "lost", "--jobs", jobs])
+    out = capsys.readouterr().out
+    assert re.search(r"goyal_v2.c --lock cmpxchg +incompatible", out)
+    assert "Not checked (the scheme does not compose with the lock):" in out
+
+
+def test_bench_refuses_a_variant_that_does_not_compose(capsys) -> None:
+    path = str(SCHEMES / "goyal_v2.c")
+    assert main(["bench", "--quick", "--variant", f"{path}/cmpxchg"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].endswith("does not compose with --lock cmpxchg: P1:15 'goyal_v2.c:39: "
+                           "lock(ofs.errseq_lock)' takes 'ofs.errseq_lock' which it already "
+                           "holds (self-deadlock)")
+    assert err[2].strip() == "^"
