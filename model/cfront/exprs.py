@@ -299,6 +299,10 @@ class ExprLowering(FnBase):
         raise self.unknown(node, fn)
 
     def unknown(self, node: Node, fn: str) -> CError:
+        if fn in ("ovl_sync_fs", "ovl_syncfs", "ovl_errseq_check_advance", "ovl_fill_super"):
+            return self.err(node.child_by_field_name("function") or node,
+                            f"call to '{fn}', which the VFS calls: a hook cannot be called "
+                            "from the scheme's own code (recursion is not supported)")
         return self.err(node.child_by_field_name("function") or node,
                         f"call to unknown function '{fn}' (supported: "
                         f"{', '.join(PRIMITIVES)}, and functions defined in this file)")
