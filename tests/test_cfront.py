@@ -397,3 +397,20 @@ def test_bench_refuses_a_variant_that_does_not_compose(capsys) -> None:
                            "lock(ofs.errseq_lock)' takes 'ofs.errseq_lock' which it already "
                            "holds (self-deadlock)")
     assert err[2].strip() == "^"
+
+
+def test_dhillon_volatile_v1_as_posted_lets_o_go_backward(capsys) -> None:
+    """S. Dhillon's v1 of the volatile fsync behaviour (2020-12-02), as the functions read
+    after the diff: errseq_set(O, ret) with the check's own error, from racing callers,
+    sets O back to an error it held before (race, 15 steps); the merged v5.11 code sets
+    -EIO, and its recorded backward holds.  Its key replays from the file."""
+    path = str(GOOD / "dhillon_volatile_v1.c")
+    assert main(["trace", path, "--mount-option", "volatile", "--scenario", "race",
+                 "--property", "backward"]) == 1
+    out = capsys.readouterr().out
+    assert "backward violated in 15 steps" in out
+    assert "[dhillon_volatile_v1.c:70]" in out
+    key = re.search(r"replay: syncfs-mc replay (\S+)", out).group(1)  # type: ignore[union-attr]
+    assert "/mount=volatile/" in key
+    assert main(["replay", key]) == 1
+    assert EXPECTED["volatile --lock none --scenario race"]["backward"]["verdict"] == "holds"
