@@ -414,3 +414,19 @@ def test_dhillon_volatile_v1_as_posted_lets_o_go_backward(capsys) -> None:
     assert "/mount=volatile/" in key
     assert main(["replay", key]) == 1
     assert EXPECTED["volatile --lock none --scenario race"]["backward"]["verdict"] == "holds"
+
+
+def test_bench_mounts_a_c_scheme_with_the_option(tmp_path, capsys) -> None:
+    """bench --mount-option: the rows of volatile.c run on a volatile mount (double, by
+    the v5.11 design), carry the option in their JSON and label; without it the same file
+    is non-volatile overlayfs, where double holds."""
+    path = str(SCHEMES / "volatile.c")
+    for opts, verdict in ((["--mount-option", "volatile"], "violated"), ([], "holds")):
+        out = tmp_path / "b.json"
+        assert main(["bench", "--quick", "--variant", f"{path}/none", "--property", "double",
+                     "--json", str(out), *opts]) == 0
+        rows = json.loads(out.read_text())["rows"]
+        assert {r["properties"][0]["verdict"] for r in rows} == {verdict}
+        assert all(r.get("mount_options", []) == opts[1:] for r in rows)
+        text = capsys.readouterr().out
+        assert ("volatile.c/none --mount-option volatile" in text) == bool(opts)
