@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from model.errseq import ERRNO_NUMBERS
+from model.variants import tested_mount_options
 from model.world import WorldParams
 from specs.benchresults import MIN_DELTA_MIB, BenchResult, PropertyFigures, RowResult
 from specs.properties import PROPERTIES as ALL_PROPERTIES
@@ -164,6 +165,7 @@ class RowSpec:
     no_symmetry_probe: bool  # also count the first property's states without symmetry
     progress: bool  # show a progress line on the row process's stderr (a terminal)
     backend: str = "auto"  # the explicit back end: auto | python | native
+    mount_options: tuple[str, ...] = ()  # --mount-option, for a C scheme that tests them
 
     def to_json(self) -> str:
         p = self.row.params.to_json()
@@ -172,7 +174,8 @@ class RowSpec:
                            "props": list(self.props), "max_seconds": self.max_seconds,
                            "max_memory": self.max_memory, "symmetry": self.symmetry,
                            "no_symmetry_probe": self.no_symmetry_probe,
-                           "progress": self.progress, "backend": self.backend})
+                           "progress": self.progress, "backend": self.backend,
+                           "mount_options": list(self.mount_options)})
 
     @staticmethod
     def from_json(text: str) -> RowSpec:
@@ -180,7 +183,8 @@ class RowSpec:
         name, dim, size, p = d["row"]
         return RowSpec(d["scheme"], d["lock"], Row(name, dim, size, WorldParams.from_json(p)),
                        tuple(d["props"]), d["max_seconds"], d["max_memory"], d["symmetry"],
-                       d["no_symmetry_probe"], d["progress"], d.get("backend", "auto"))
+                       d["no_symmetry_probe"], d["progress"], d.get("backend", "auto"),
+                       tuple(d.get("mount_options", ())))
 
 
 def _emit(obj: dict[str, Any]) -> None:
@@ -217,7 +221,7 @@ def row_main(spec: RowSpec) -> int:
     from model.variants import load_catalogue
 
     def check(prop: str, budget: Budget, progress: Any = None) -> Any:
-        rc = resolve(spec.scheme, spec.lock, CUSTOM, spec.row.params, prop)
+        rc = resolve(spec.scheme, spec.lock, CUSTOM, spec.row.params, prop, spec.mount_options)
         return check_resolved(rc, budget=budget, progress=progress)
 
     budget = Budget(max_seconds=spec.max_seconds, max_mib=spec.max_memory,
@@ -295,9 +299,10 @@ def _parse_row_output(spec: RowSpec, out: str, note: str) -> RowResult:
     peak = None if peak is None else round(peak, 1)
     baseline = None if baseline is None else round(baseline, 1)
     return RowResult(spec.scheme, spec.lock, spec.row.name, spec.row.dimension, spec.row.size,
-                     effective(spec.scheme, spec.lock, spec.row.params).to_json(),
+                     effective(spec.scheme, spec.lock, spec.row.params,
+                               spec.mount_options).to_json(),
                      spec.symmetry, tuple(props), peak, baseline,
-                     no_sym, note)
+                     no_sym, note, spec.mount_options)
 
 
 def run_row(spec: RowSpec, done: Sequence[RowResult] = ()) -> RowResult:
@@ -343,7 +348,8 @@ def run_ladder(rows: Sequence[Row], variants: Sequence[tuple[str, str]],
                progress: bool = False, ladder: str = "custom",
                on_row: Callable[[RowResult], None] | None = None,
                extra: Callable[[RowSpec, RowResult], RowResult] | None = None,
-               backend: str = "auto", executor: Executor | None = None) -> BenchResult:
+               backend: str = "auto", executor: Executor | None = None,
+               mount_options: tuple[str, ...] = ()) -> BenchResult:
     """Run every variant on every row, each in its own process; ``on_row`` sees each
     :class:`RowResult` as it is finished (to print the table as it grows).  ``extra`` may add
     columns to a finished row (another engine's figures in ``PropertyFigures.extra``).
@@ -360,7 +366,9 @@ def run_ladder(rows: Sequence[Row], variants: Sequence[tuple[str, str]],
             chosen = tuple(properties_for(row.params, props))
             specs.append(RowSpec(scheme, lock, row, chosen, max_seconds, max_memory, symmetry,
                                  symmetry and row.dimension in ("syncers", "base"),
-                                 progress and executor is None, backend))
+                                 progress and executor is None, backend,
+                                 tuple(o for o in mount_options
+                                       if o in tested_mount_options(scheme))))
     futures = ([executor.submit(row_task, spec, extra) for spec in specs]
                if executor is not None else None)
     for i, spec in enumerate(specs):
@@ -372,6 +380,8 @@ def run_ladder(rows: Sequence[Row], variants: Sequence[tuple[str, str]],
                 "symmetry": symmetry, "properties": list(props) if props else None,
                 "variants": [f"{s}/{lk}" for s, lk in variants],
                 "cluster": executor is not None}
+    if mount_options:
+        settings["mount_options"] = list(mount_options)
     return BenchResult(ladder, settings, machine(backend), tuple(results))
 
 
@@ -392,7 +402,8 @@ def spin_figures(spec: RowSpec, row: RowResult) -> RowResult:
 
     props = []
     for p in row.properties:
-        r = run_resolved(resolve(spec.scheme, spec.lock, CUSTOM, spec.row.params, p.prop),
+        r = run_resolved(resolve(spec.scheme, spec.lock, CUSTOM, spec.row.params, p.prop,
+                                   spec.mount_options),
                          spec.max_seconds)
         total = r.compile_seconds + r.search_seconds
         decided = r.verdict != "unknown" and p.verdict != "unknown"

@@ -81,6 +81,18 @@ def _variant(scheme: str, lock: str) -> tuple[str, str]:
     return pick_scheme(scheme), pick("discipline", lock, list(DISCIPLINES))
 
 
+def _bench_variant(v: str) -> tuple[str, str]:
+    """``bench --variant SCHEME/LOCK``: a C scheme that does not compose with the lock is
+    refused now, located (exit 2), rather than measured as a row that dies."""
+    from model.variants import scheme_for
+
+    scheme, lock = _variant(*_scheme_slash_lock(v))
+    bad = getattr(scheme_for(scheme), "incompatible", {}).get(lock)
+    if bad is not None:
+        raise bad
+    return scheme, lock
+
+
 def _scheme_slash_lock(v: str) -> tuple[str, str]:
     """``SCHEME/LOCK`` (``LOCK`` defaults to none); SCHEME may be a path with slashes."""
     head, _, tail = v.rpartition("/")
@@ -424,10 +436,12 @@ def spin_cmd(scheme: str, props: tuple[str, ...], lock: str, flock: bool, scenar
               help="run nothing: render the table (and --json, --png) from an earlier --json")
 @backend_option
 @cluster.dask_option
+@mount_option
 def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[str, ...],
               props: tuple[str, ...], max_seconds: float, max_memory: int, no_symmetry: bool,
               fmt: str, json_path: str | None, png_path: str | None, spin: bool,
-              from_json: str | None, backend: str, dask_address: str | None) -> None:
+              from_json: str | None, backend: str, dask_address: str | None,
+              mount_options: tuple[str, ...] = ()) -> None:
     """Run the benchmark ladder: states, transitions, states/s, memory and time to verdict
     per variant, scenario size and property; print the table as it grows."""
     from checks import bench
@@ -441,8 +455,9 @@ def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[s
     if rows:
         wanted = [pick("row", x, [r.name for r in ladder_rows]) for x in split(rows)]
         ladder_rows = [r for r in ladder_rows if r.name in wanted]
-    chosen_variants = [_variant(*_scheme_slash_lock(v))
-                       for v in split(variants)] or list(bench.VARIANTS)
+    chosen_variants = [_bench_variant(v) for v in split(variants)] or list(bench.VARIANTS)
+    # --mount-option: given to the variants whose code tests it (refused if none does)
+    mount = mount_options_for([s for s, _ in chosen_variants], mount_options)
     for path in (json_path, png_path):
         if path:
             check_output_path(path)
@@ -476,7 +491,8 @@ def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[s
                                       max_seconds, float(max_memory), not no_symmetry,
                                       progress=progress_line() is not None, ladder=ladder,
                                       on_row=lambda r: click.echo(line(r.to_json(), columns)),
-                                      extra=extra, backend=backend, executor=executor)
+                                      extra=extra, backend=backend, executor=executor,
+                                      mount_options=mount)
         doc = result.to_json()
         notes = render_bench.render_notes(doc) if fmt == "markdown" else ""
         if notes:

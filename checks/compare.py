@@ -65,6 +65,17 @@ def _job(args: tuple[Cell, str, Budget]) -> PropertyResult:
                                   cell.mount_options), budget=budget)
 
 
+def incompatibility(cell: Cell) -> str:
+    """Why ``cell``'s scheme does not compose with its discipline (the located headline a
+    check of it would print, exit 2), or ``""``: a C scheme says so when it is read
+    (``model.cfront``, ``CScheme.incompatible``); a Python scheme composes with all."""
+    from model.variants import scheme_for
+
+    err = getattr(scheme_for(cell.scheme, cell.mount_options), "incompatible", {}).get(
+        cell.lock)
+    return "" if err is None else err.headline
+
+
 def run(cells: Sequence[Cell], props: Sequence[str], budget: Budget | None = None,
         jobs: int | None = None, progress: Callable[[int, int], None] | None = None,
         executor: Executor | None = None) -> CompareResult:
@@ -72,7 +83,9 @@ def run(cells: Sequence[Cell], props: Sequence[str], budget: Budget | None = Non
     1: in this process), or the tasks of ``executor`` (a Dask client's ``get_executor()``:
     ``checks.cluster``).  ``progress(done, total)`` is called as jobs finish."""
     budget = budget or Budget()
-    work = [(c, p, budget) for c in cells for p in props]
+    # a cell whose scheme does not compose with its lock is marked, not checked
+    why = [incompatibility(c) for c in cells]
+    work = [(c, p, budget) for c, w in zip(cells, why, strict=True) if not w for p in props]
     jobs = jobs or os.cpu_count() or 1
     results: list[PropertyResult | None] = [None] * len(work)
     if executor is not None:
@@ -113,8 +126,14 @@ def run(cells: Sequence[Cell], props: Sequence[str], budget: Budget | None = Non
         pool.shutdown()
     checks = []
     n = len(props)
-    for k, c in enumerate(cells):
+    k = 0
+    for c, w in zip(cells, why, strict=True):
+        if w:
+            checks.append(CheckResult(c.scheme, c.lock, c.scenario, "explicit", c.params, (),
+                                      c.mount_options, w))
+            continue
         rs = tuple(r for r in results[k * n:(k + 1) * n] if r is not None)
+        k += 1
         checks.append(CheckResult(c.scheme, c.lock, c.scenario, "explicit",
                                   effective(c.scheme, c.lock, c.params, c.mount_options), rs,
                                   c.mount_options))

@@ -120,12 +120,26 @@ def _check_locks(actor: Actor, who: str) -> None:
         taken = _acquires(st)
         freed = _releases(st, locks)
         if taken is not None:
+            first = next((at for lk, at in sorted(held) if lk == taken and at != pc), None)
+            if first is not None:
+                # taken by an earlier statement and not released on some path from it (a
+                # return with it held, then the next ->sync_fs call takes it)
+                raise VariantError(
+                    f"{who}: {actor.name}:{first} {actor.steps[first].name!r} takes "
+                    f"{taken!r} and some path reaches {actor.name}:{pc} {st.name!r}, which "
+                    "takes it again, with it still held (not released on that path); fix: "
+                    "release it on every path out of the region, including early returns")
             if any(lk == taken for lk, _ in held):
                 raise VariantError(
                     f"{who}: {actor.name}:{pc} {st.name!r} takes {taken!r} which it already "
                     "holds (self-deadlock); fix: release it before taking it again")
             nxt = held | {(taken, pc)}
         elif freed:
+            unheld = sorted(lk for lk in freed if not any(h[0] == lk for h in held))
+            if unheld:
+                raise VariantError(
+                    f"{who}: {actor.name}:{pc} {st.name!r} releases {unheld[0]!r}, which some "
+                    "path reaches it without holding; fix: release only what that path took")
             nxt = frozenset(h for h in held if h[0] not in freed)
         for _, target in st.goto:
             work.append((target, nxt))

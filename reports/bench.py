@@ -29,6 +29,12 @@ COLUMNS: tuple[tuple[str, int, bool], ...] = (
 ExtraColumn = tuple[str, int, Callable[[dict[str, Any]], str]]
 
 
+def _variant(r: dict) -> str:
+    """``SCHEME/LOCK`` and the mount options the row was run with (bench --mount-option)."""
+    mount = "".join(f" --mount-option {o}" for o in r.get("mount_options", ()))
+    return f"{r['scheme']}/{r['lock']}{mount}"
+
+
 def _spin_cell(key: str, fmt: str) -> Callable[[dict[str, Any]], str]:
     def cell(prop: dict[str, Any]) -> str:
         v = (prop.get("extra") or {}).get("spin", {}).get(key)
@@ -50,7 +56,7 @@ SPIN_COLUMNS: tuple[ExtraColumn, ...] = (
 
 def render_notes(doc: dict[str, Any]) -> str:
     """The rows' notes (a limit hit, a row that could not run) as a Markdown list, or ""."""
-    notes = [f"* {r['scheme']}/{r['lock']} {r['row']}: {r['note']}"
+    notes = [f"* {_variant(r)} {r['row']}: {r['note']}"
              for r in doc["rows"] if r.get("note")]
     return "\n".join(notes)
 
@@ -63,7 +69,7 @@ def cells(row: dict[str, Any], prop: dict[str, Any], first: bool,
           extra: Sequence[ExtraColumn] = ()) -> list[str]:
     """The table cells of one property of one (variant, row), from their JSON."""
     verdict = prop["verdict"] + ("*" if prop.get("by_design") else "")
-    out = [f"{row['scheme']}/{row['lock']}", row["row"], prop["prop"], verdict,
+    out = [f"{_variant(row)}", row["row"], prop["prop"], verdict,
            _num(prop["states"]), _num(prop["transitions"]),
            _num(prop.get("states_per_second")), f"{prop['seconds']:.2f}",
            _num(prop["trace_length"])]
@@ -134,7 +140,7 @@ def render_markdown(doc: dict[str, Any], extra: Sequence[ExtraColumn] = ()) -> s
              f"{load[0] if load else 'unknown'}.", "",
              "`*`: a violation the scheme declares by design.", "", header_markdown(extra)]
     lines += [row_markdown(r, extra) for r in doc["rows"]]
-    notes = [f"* {r['scheme']}/{r['lock']} {r['row']}: {r['note']}"
+    notes = [f"* {_variant(r)} {r['row']}: {r['note']}"
              for r in doc["rows"] if r.get("note")]
     if notes:
         lines += ["", *notes]
@@ -164,14 +170,14 @@ def render_png(doc: dict[str, Any], path: str) -> None:
     if not dims:
         dims = ["base"]
     fig, axes = plt.subplots(2, len(dims), figsize=(4.2 * len(dims), 7.5), squeeze=False)
-    variants = list(dict.fromkeys(f"{r['scheme']}/{r['lock']}" for r in rows))
+    variants = list(dict.fromkeys(f"{_variant(r)}" for r in rows))
     markers = "osD^v<>"
     ticks: dict[int, set[int]] = {}
     for j, dim in enumerate(dims):
         for k, v in enumerate(variants):
             pts = []
             for r in rows:
-                if f"{r['scheme']}/{r['lock']}" != v:
+                if f"{_variant(r)}" != v:
                     continue
                 if r["dimension"] == dim:
                     x = r["size"]

@@ -28,6 +28,18 @@ def _kind(r: PropertyResult | None) -> str:
     return r.verdict.value
 
 
+def _cell_text(c: CheckResult, prop: str) -> str:
+    """A matrix cell: the verdict, or ``incompatible`` when the cell was not checked."""
+    return "incompatible" if c.incompatible else verdict_text(c.result(prop))
+
+
+def _incompatible_lines(result: CompareResult) -> list[str]:
+    """One line per cell whose scheme does not compose with its lock, with the reason."""
+    many = _many_scenarios(result)
+    return [f"{variant_name(c, many)}: {c.incompatible}" for c in result.cells
+            if c.incompatible]
+
+
 def variant_name(c: CheckResult, with_scenario: bool) -> str:
     mount = "".join(f" --mount-option {o}" for o in c.mount_options)
     name = f"{c.scheme}{mount} --lock {c.lock}"
@@ -60,7 +72,7 @@ def _diff_line(d: Difference, same: list[Difference]) -> str:
 def render_text(result: CompareResult, colour: bool = False, traces: bool = False) -> str:
     """The matrix as an aligned table; ``colour``: ANSI colours (for a terminal)."""
     many = _many_scenarios(result)
-    rows = [[variant_name(c, many)] + [verdict_text(c.result(p)) for p in result.properties]
+    rows = [[variant_name(c, many)] + [_cell_text(c, p) for p in result.properties]
             for c in result.cells]
     kinds = [[""] + [_kind(c.result(p)) for p in result.properties] for c in result.cells]
     head = ["variant"] + list(result.properties)
@@ -79,6 +91,10 @@ def render_text(result: CompareResult, colour: bool = False, traces: bool = Fals
             cells.append(padded)
         out.append("  ".join(cells).rstrip())
     out.append("")
+    if _incompatible_lines(result):
+        out.append("Not checked (the scheme does not compose with the lock):")
+        out += [f"  {line}" for line in _incompatible_lines(result)]
+        out.append("")
     if result.differences:
         out.append("What the discipline buys (same scheme and scenario, only the lock differs):")
         for d, same in _groups(result):
@@ -108,9 +124,12 @@ def render_markdown(result: CompareResult) -> str:
         cells = []
         for p in result.properties:
             r = c.result(p)
-            t = verdict_text(r)
+            t = _cell_text(c, p)
             cells.append(f"**{t}**" if _kind(r) == "violated" else t)
         out.append(f"| `{variant_name(c, many)}` | " + " | ".join(cells) + " |")
+    if _incompatible_lines(result):
+        out += ["", "Not checked (the scheme does not compose with the lock):", ""]
+        out += [f"* `{line}`" for line in _incompatible_lines(result)]
     out += ["", "## What the discipline buys", ""]
     if not result.differences:
         out.append("No property differs between disciplines here.")
@@ -159,14 +178,19 @@ def render_html(result: CompareResult) -> str:
         for p in result.properties:
             r = c.result(p)
             kind = _kind(r).replace(" ", "-")
-            text = e(verdict_text(r))
+            text = e(_cell_text(c, p))
             if r is not None and r.trace is not None:
                 anchor = f"t{i}-{p}"
                 anchors.append((anchor, c, r))
                 text = f'<a href="#{anchor}">{text}</a>'
             out.append(f'<td class="{kind}">{text}</td>')
         out.append("</tr>")
-    out += ["</table>", "<h2>What the discipline buys</h2>", "<ul>"]
+    out.append("</table>")
+    if _incompatible_lines(result):
+        out.append("<p>Not checked (the scheme does not compose with the lock):</p><ul>")
+        out += [f"<li><code>{e(line)}</code></li>" for line in _incompatible_lines(result)]
+        out.append("</ul>")
+    out += ["<h2>What the discipline buys</h2>", "<ul>"]
     if not result.differences:
         out.append("<li>No property differs between disciplines here.</li>")
     for d, same in _groups(result):

@@ -67,10 +67,12 @@ class RowResult:
     baseline_mib: float | None
     states_no_symmetry: int | None = None
     note: str = ""  # why figures are missing (the row process died, was killed, ...)
+    mount_options: tuple[str, ...] = ()  # bench --mount-option (a C scheme's code tests them)
 
     @property
     def variant(self) -> str:
-        return f"{self.scheme}/{self.lock}"
+        mount = "".join(f" --mount-option {o}" for o in self.mount_options)
+        return f"{self.scheme}/{self.lock}{mount}"
 
     @property
     def max_states(self) -> int:
@@ -102,7 +104,8 @@ class RowResult:
                 "baseline_mib": (None if self.baseline_mib is None
                                  else round(self.baseline_mib, 1)),
                 "bytes_per_state": None if bps is None else round(bps, 1),
-                "states_no_symmetry": self.states_no_symmetry, "note": self.note}
+                "states_no_symmetry": self.states_no_symmetry, "note": self.note,
+                **({"mount_options": list(self.mount_options)} if self.mount_options else {})}
 
     @staticmethod
     def from_json(d: dict[str, Any]) -> RowResult:
@@ -110,7 +113,7 @@ class RowResult:
                          dict(d["params"]), d["symmetry"],
                          tuple(PropertyFigures.from_json(p) for p in d["properties"]),
                          d["peak_mib"], d["baseline_mib"], d.get("states_no_symmetry"),
-                         d.get("note", ""))
+                         d.get("note", ""), tuple(d.get("mount_options", ())))
 
 
 BENCH_FORMAT, BENCH_VERSION = "syncfs-mc-bench", 1

@@ -229,6 +229,9 @@ class CheckResult:
     params: WorldParams  # the effective bounds every property was checked with
     results: tuple[PropertyResult, ...] = field(default_factory=tuple)
     mount_options: tuple[str, ...] = ()  # --mount-option (a C scheme's code tests them)
+    #: why the scheme does not compose with the discipline (a C scheme's own lock inside a
+    #: cmpxchg restart, ...): the cell was not checked, and ``results`` is empty
+    incompatible: str = ""
 
     def to_json(self, timings: bool = True) -> dict[str, Any]:
         d: dict[str, Any] = {"scheme": self.scheme, "lock": self.lock,
@@ -237,6 +240,8 @@ class CheckResult:
                              "results": [r.to_json(timings) for r in self.results]}
         if self.mount_options:
             d["mount_options"] = list(self.mount_options)
+        if self.incompatible:
+            d["incompatible"] = self.incompatible
         return d
 
     def to_record(self) -> dict[str, Any]:
@@ -250,7 +255,7 @@ class CheckResult:
         return CheckResult(d["scheme"], d["lock"], d["scenario"], d["engine"],
                            WorldParams.from_json(d["params"]),
                            tuple(PropertyResult.from_record(r) for r in d["results"]),
-                           tuple(d.get("mount_options", ())))
+                           tuple(d.get("mount_options", ())), d.get("incompatible", ""))
 
     def result(self, prop: str) -> PropertyResult | None:
         for r in self.results:

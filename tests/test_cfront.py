@@ -68,6 +68,34 @@ def test_volatile_runs_its_check_in_both_sync_fs_calls() -> None:
     assert got["double"]["length"] == 16 and want["double"]["length"] == 13
 
 
+def test_volatile_6_12_from_the_v6_12_code() -> None:
+    """c:volatile-6.12 is fs/overlayfs/super.c after 34b4540e6646 (OVL_FS(sb), no
+    errseq_set on O): the recorded verdicts of every property in every preset row of the
+    Python scheme (its check runs in both ->sync_fs calls, so more states; with
+    ->sync_fs's return ignored, a shortest loss one step longer: 6 against 5)."""
+    for scenario in ("seed", "race", "shared-fd", "two-overlays"):
+        got = run_case("c:volatile-6.12", "none", scenario, {}, nosym=False)
+        want = EXPECTED[f"volatile-6.12 --lock none --scenario {scenario}"]
+        assert {p: c["verdict"] for p, c in got.items()} == {
+            p: c["verdict"] for p, c in want.items()}
+    got = run_case("c:volatile-6.12", "none", "seed", {"sync_fs_errors": "ignored"},
+                   nosym=False)
+    want = EXPECTED["volatile-6.12 --lock none --scenario seed --sync-fs-errors=ignored"]
+    assert got["lost"] == {"verdict": "violated", "length": 6}
+    assert want["lost"]["length"] == 5
+
+
+@pytest.mark.parametrize("lock", ["spinlock-read-u", "mutex-read-u"])
+def test_upper_cursor_read_u_leaves_the_vfs_check_alone(lock: str) -> None:
+    """V. Goyal v3's U accesses are all in s_op->errseq_check_advance, the VFS's check: a
+    read-u lock wraps none of them, as no discipline wraps the Python scheme's check (its
+    recorded rows are those of --lock none)."""
+    want = json.loads((HERE / "expected_disciplines.json").read_text())
+    for scenario in ("seed", "shared-fd"):
+        got = run_case(str(SCHEMES / "upper_cursor.c"), lock, scenario, {})
+        assert _plain(got) == _plain(want[f"upper-cursor --lock {lock} --scenario {scenario}"])
+
+
 def test_c_schemes_stay_out_of_the_catalogue() -> None:
     from model.variants import SCHEMES
 
@@ -106,6 +134,15 @@ BATTERY = {
     "goto_nolabel.c": (9, 3, "label 'out' is not defined in this function"),
     "two_reads.c": (9, 42, "more than one access to shared memory"),
     "peek_no_mustinc.c": (14, 16, "errseq_peek is the MUSTINC RFC's"),
+    "lock_early_return.c": (13, 2, "which takes it again, with it still held (not released "
+                                   "on that path)"),
+    "call_pointer.c": (9, 9, "call through a pointer is not supported"),
+    "operator.c": (9, 27, "operator '*' is not supported here"),
+    "switch.c": (7, 2, "switch statement is not in the supported subset"),
+    "array.c": (6, 11, "'seen[2]' declares an array: only scalars and pointers"),
+    "recursion.c": (8, 10, "call to 'ovl_sync_fs', which the VFS calls"),
+    "unlock_unheld.c": (14, 2, "spin_unlock of '&ofs->errseq_lock', which no code in this "
+                               "file takes with spin_lock"),
 }
 
 
@@ -328,3 +365,68 @@ def test_goto_over_a_step_gives_the_same_rows_as_the_if(lock: str) -> None:
     branch): cursor.c's rows exactly."""
     got = run_case(str(GOOD / "cursor_goto.c"), lock, "seed", {})
     assert got == run_case(str(SCHEMES / "cursor.c"), lock, "seed", {})
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_compare_marks_a_cell_that_does_not_compose(jobs: str, capsys) -> None:
+    """goyal_v2.c takes its own spin_lock inside what --lock cmpxchg restarts: compare marks
+    that cell 'incompatible' with the located reason and checks the others (with worker
+    processes too: an error raised in one reaches the parent as itself)."""
+    path = str(SCHEMES / "goyal_v2.c")
+    assert main(["compare", "--scheme", path, "--lock", "none,cmpxchg", "--scenario", "seed",
+                 "--property", "lost", "--jobs", jobs, "--format", "json"]) == 0
+    cells = json.loads(capsys.readouterr().out)["cells"]
+    by_lock = {c["lock"]: c for c in cells}
+    assert by_lock["cmpxchg"]["results"] == []
+    assert "goyal_v2.c:39:3: error: does not compose with --lock cmpxchg" in \
+        by_lock["cmpxchg"]["incompatible"]
+    assert by_lock["none"]["results"][0]["verdict"] == "holds"
+    assert "incompatible" not in by_lock["none"]
+    main(["compare", "--scheme", path, "--lock", "none,cmpxchg", "--scenario", "seed",
+          "--property", "lost", "--jobs", jobs])
+    out = capsys.readouterr().out
+    assert re.search(r"goyal_v2.c --lock cmpxchg +incompatible", out)
+    assert "Not checked (the scheme does not compose with the lock):" in out
+
+
+def test_bench_refuses_a_variant_that_does_not_compose(capsys) -> None:
+    path = str(SCHEMES / "goyal_v2.c")
+    assert main(["bench", "--quick", "--variant", f"{path}/cmpxchg"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].endswith("does not compose with --lock cmpxchg: P1:15 'goyal_v2.c:39: "
+                           "lock(ofs.errseq_lock)' takes 'ofs.errseq_lock' which it already "
+                           "holds (self-deadlock)")
+    assert err[2].strip() == "^"
+
+
+def test_dhillon_volatile_v1_as_posted_lets_o_go_backward(capsys) -> None:
+    """S. Dhillon's v1 of the volatile fsync behaviour (2020-12-02), as the functions read
+    after the diff: errseq_set(O, ret) with the check's own error, from racing callers,
+    sets O back to an error it held before (race, 15 steps); the merged v5.11 code sets
+    -EIO, and its recorded backward holds.  Its key replays from the file."""
+    path = str(GOOD / "dhillon_volatile_v1.c")
+    assert main(["trace", path, "--mount-option", "volatile", "--scenario", "race",
+                 "--property", "backward"]) == 1
+    out = capsys.readouterr().out
+    assert "backward violated in 15 steps" in out
+    assert "[dhillon_volatile_v1.c:70]" in out
+    key = re.search(r"replay: syncfs-mc replay (\S+)", out).group(1)  # type: ignore[union-attr]
+    assert "/mount=volatile/" in key
+    assert main(["replay", key]) == 1
+    assert EXPECTED["volatile --lock none --scenario race"]["backward"]["verdict"] == "holds"
+
+
+def test_bench_mounts_a_c_scheme_with_the_option(tmp_path, capsys) -> None:
+    """bench --mount-option: the rows of volatile.c run on a volatile mount (double, by
+    the v5.11 design), carry the option in their JSON and label; without it the same file
+    is non-volatile overlayfs, where double holds."""
+    path = str(SCHEMES / "volatile.c")
+    for opts, verdict in ((["--mount-option", "volatile"], "violated"), ([], "holds")):
+        out = tmp_path / "b.json"
+        assert main(["bench", "--quick", "--variant", f"{path}/none", "--property", "double",
+                     "--json", str(out), *opts]) == 0
+        rows = json.loads(out.read_text())["rows"]
+        assert {r["properties"][0]["verdict"] for r in rows} == {verdict}
+        assert all(r.get("mount_options", []) == opts[1:] for r in rows)
+        text = capsys.readouterr().out
+        assert ("volatile.c/none --mount-option volatile" in text) == bool(opts)

@@ -52,3 +52,18 @@ def test_header_states_no_verdict_figures(name: str) -> None:
     assert not found, f"{name}: figures belong in tests/expected_verdicts.json: {found}"
     for claim in ("every preset", "all six presets", "Expected verdicts"):
         assert claim not in doc, f"{name}: {claim!r} is a verdict claim that can go stale"
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_header_interleaving_replays_on_the_c_catalogue(name: str) -> None:
+    """The same worked interleaving, step for step, on the scheme's C file (``c:NAME``,
+    model/schemes/*.c): the C catalogue has the Python's granularity, so the headers can
+    move to the C files unchanged when those become the source of truth."""
+    from model.schemes import C_CATALOGUE
+
+    doc, _ = _header(name)
+    scheme, lock, scenario, prop, _, schedule = KEY.findall(doc)[0].split("/")
+    assert scheme in C_CATALOGUE, f"{name}: {scheme} has no C file"
+    rc = resolve(f"c:{scheme}", lock, scenario, SCENARIOS[scenario][0], prop)
+    trace = replay(rc.world, tuple(schedule.split(",")), prop)  # raises unless it violates
+    assert trace.reason.startswith(prop)

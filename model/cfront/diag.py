@@ -15,6 +15,18 @@ class CError(Exception):
         caret = "".join(c if c == "\t" else " " for c in text[:col]) + "^"
         super().__init__(f"{path}:{row + 1}:{col + 1}: error: {msg}\n{text}\n{caret}")
 
+    def __reduce__(self) -> tuple:
+        # picklable, so that one raised in a worker process (compare, bench) reaches the
+        # parent as itself, not as a broken pool
+        return (_restore, (str(self), self.path, self.row, self.col, self.msg))
+
     @property
     def headline(self) -> str:
         return str(self).splitlines()[0]
+
+
+def _restore(text: str, path: str, row: int, col: int, msg: str) -> CError:
+    e = CError.__new__(CError)
+    Exception.__init__(e, text)
+    e.path, e.row, e.col, e.msg = path, row, col, msg
+    return e

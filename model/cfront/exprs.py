@@ -282,6 +282,10 @@ class ExprLowering(FnBase):
             return Val("int", self.L.counter(E, self.scalar(v, args[0])))
         if fn == "ovl_upper_mnt":
             return Val("ptr", ptr="mnt")
+        if fn == "OVL_FS":
+            # fs/overlayfs/ovl_entry.h (v6.5 on): OVL_FS(sb) is sb->s_fs_info
+            self.nargs(node, args, 1)
+            return Val("ptr", ptr="ofs")
         if fn == "ovl_should_sync" and fn not in self.cs.helpers:
             return Val("int", E.const(0 if "volatile" in self.cs.mount_options else 1))
         if fn == "sync_filesystem":
@@ -295,6 +299,10 @@ class ExprLowering(FnBase):
         raise self.unknown(node, fn)
 
     def unknown(self, node: Node, fn: str) -> CError:
+        if fn in ("ovl_sync_fs", "ovl_syncfs", "ovl_errseq_check_advance", "ovl_fill_super"):
+            return self.err(node.child_by_field_name("function") or node,
+                            f"call to '{fn}', which the VFS calls: a hook cannot be called "
+                            "from the scheme's own code (recursion is not supported)")
         return self.err(node.child_by_field_name("function") or node,
                         f"call to unknown function '{fn}' (supported: "
                         f"{', '.join(PRIMITIVES)}, and functions defined in this file)")

@@ -146,6 +146,10 @@ class PrimLowering(ExprLowering):
             self.flush()
             getattr(kernel, fn)(b, lock)
             self.cs.locks_used.add(lock.split(".", 1)[-1])
+            if fn.endswith("_unlock"):
+                self.cs.lock_releases.setdefault((fn.split("_")[0], lock), node)
+            else:
+                self.cs.lock_takes.add((fn.split("_")[0], lock))
             return None
         raise self.unknown(node, fn)
 

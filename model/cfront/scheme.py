@@ -57,6 +57,9 @@ class CScheme(Scheme):
         self.locals_declared: set[str] = set()
         self.local_kinds: dict[str, str] = {}
         self.locks_used: set[str] = set()
+        #: (spin|mutex, lock) taken anywhere, and where each is first released
+        self.lock_takes: set[tuple[str, str]] = set()
+        self.lock_releases: dict[tuple[str, str], Node] = {}
         self.c_locals: set[str] = set()
         self.sync_fs_fn: Node | None = None
         self.syncfs_fn: Node | None = None  # f_op->syncfs (V. Goyal v2): replaces the VFS path
@@ -73,8 +76,18 @@ class CScheme(Scheme):
             (f, f"struct ovl_fs: {t} {f} ({self.base})", t == "errseq_t")
             for f, t in self.fields.items())
         self._probe()
+        for (kind, lock), node in self.lock_releases.items():
+            if (kind, lock) not in self.lock_takes:
+                raise self.error(node, f"{kind}_unlock of '{self.text_of(node, 0)}', which "
+                                       f"no code in this file takes with {kind}_lock")
 
     # ---- diagnostics ---------------------------------------------------------------------
+    def text_of(self, call: Node, i: int) -> str:
+        """The source text of argument ``i`` of the call ``call``."""
+        args = [a for a in call.child_by_field_name("arguments").named_children  # type: ignore[union-attr]
+                if a.type != "comment"]
+        return (args[i].text or b"").decode()
+
     def error(self, node: Node, msg: str) -> CError:
         r, c = node.start_point
         return CError(self.path, self.source, r, c, msg)
@@ -296,6 +309,8 @@ class CScheme(Scheme):
             # errseq_check_and_advance): its return is the syscall's errseq result
             fn = Fn(self, call.b, call.ov, call, 1)
             fn.result_is_syscalls = True
+            # the VFS's check, as the Python scheme's: no discipline wraps it (nor its reads)
+            fn.read_u_regions = False
             fn.env.ptrs.update({"sb": "sb", "file": "file"})
             end = call.b.label("errseq_check_advance.end")
             fn.ret_label = end

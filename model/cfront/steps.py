@@ -45,6 +45,9 @@ class FnBase:
         self.placed: set[str] = set()
         self.gotos: dict[str, list[tuple[Env, Node, int]]] = {}
         self.segment = 0  # 0 before the body region, 1 in it, 2 after it
+        # U's accesses are read-u regions in ->sync_fs (and f_op->syncfs), the propagation
+        # a --lock wraps; not in s_op->errseq_check_advance, the VFS's check
+        self.read_u_regions = True
         self.loops: list[tuple[str, str]] = []  # the enclosing loops' break/continue labels
         self.nloops = 0
 
@@ -94,7 +97,7 @@ class FnBase:
         return e
 
     def region_u(self, loc: str, emit: Any) -> None:
-        if self.call is not None and loc == self.ov.U:
+        if self.call is not None and loc == self.ov.U and self.read_u_regions:
             self.call.region("read-u", emit)
         else:
             emit()

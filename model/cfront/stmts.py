@@ -488,7 +488,10 @@ class Fn(PrimLowering):
             while d.type == "pointer_declarator":
                 d = d.child_by_field_name("declarator")  # type: ignore[assignment]
             if d.type != "identifier":
-                raise self.err(d, "this declarator is not supported")
+                what = {"array_declarator": "an array", "function_declarator": "a function "
+                        "pointer"}.get(d.type, f"a {d.type.replace('_', ' ')}")
+                raise self.err(d, f"'{self.text(d)}' declares {what}: only scalars and "
+                                  "pointers are supported")
             name = self.text(d)
             if is_ptr:
                 if init is not None:

@@ -17,7 +17,7 @@ PRIMITIVES = (
     "READ_ONCE", "WRITE_ONCE", "smp_load_acquire", "smp_store_release", "errseq_set",
     "errseq_sample", "errseq_check", "errseq_check_and_advance", "errseq_counter",
     "errseq_peek", "spin_lock", "spin_unlock", "mutex_lock", "mutex_unlock", "down_read", "up_read",
-    "sync_filesystem", "ovl_upper_mnt", "ovl_should_sync", "spin_lock_init", "mutex_init",
+    "sync_filesystem", "ovl_upper_mnt", "OVL_FS", "ovl_should_sync", "spin_lock_init", "mutex_init",
     "pr_err", "pr_warn", "WARN_ON",
 )
 #: functions of overlayfs the model has no use for: skipped with a note
