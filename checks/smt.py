@@ -34,6 +34,7 @@ from typing import Any
 
 import z3
 
+from checks.symmetry import symmetry_groups
 from model.expr import Const, Expr, Op, Var
 from model.ir import World
 from specs.properties import PROPERTIES, violation_of
@@ -241,6 +242,8 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
         twin_clean.append(z3.BoolVal(True))
     main.state_facts(0)
     n_act = len(world.actors)
+    pairs = _symmetric_pairs(world)
+    first_moved: dict[int, Any] = {a: z3.BoolVal(False) for p in pairs for a in p}
 
     def stats(depth: int) -> Stats:
         return Stats(0, 0, depth, time.perf_counter() - t0, _peak_mib())
@@ -279,6 +282,10 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
         s = z3.BitVec(f"sel@{k}", max(2, n_act.bit_length() + 1))
         sel.append(s)
         solver.add(z3.ULT(s, n_act))
+        for before, after in pairs:  # symmetry breaking: see _symmetric_pairs
+            solver.add(z3.Implies(s == after, first_moved[before]))
+        for a in first_moved:
+            first_moved[a] = z3.Or(first_moved[a], s == a)
         solver.add(main.step(k, z3.ZeroExt(main.D.width - s.size(), s), True))
         main.state_facts(k + 1)
         goal: Any
@@ -327,6 +334,24 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
                               stats(k + 1), k + 1, "k-induction")
     return SmtOutcome(Verdict.UNKNOWN, None, f"depth limit {max_depth} reached", stats(max_depth),
                       max_depth)
+
+
+def _symmetric_pairs(world: World) -> list[tuple[int, int]]:
+    """Symmetry breaking for identical syncers (``checks.symmetry.symmetry_groups``, the
+    explicit engine's groups): within a group, actor ``i+1`` may not move before actor ``i``
+    has moved.  Sound and length-preserving: renaming a group's actors by the order of their
+    first moves maps any execution to one of the same length that meets the constraint and
+    that every property judges alike (the group is interchangeable, its blocks and the twin's
+    move together).  The lexicographically least schedule ``decode`` picks already meets it
+    (swapping two actors of a group at the first move of either makes a schedule smaller), so
+    counterexamples are unchanged."""
+    pc_actor = {a.pc_var: i for i, a in enumerate(world.actors)}
+    pairs = []
+    for group in symmetry_groups(world):
+        actors = sorted(next(pc_actor[world.names[slot]] for slot in block
+                             if world.names[slot] in pc_actor) for block in group)
+        pairs += list(zip(actors, actors[1:], strict=False))
+    return pairs
 
 
 #: depths at which the k-induction step case is tried (each try is a fresh, bounded query)
