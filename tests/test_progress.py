@@ -107,10 +107,12 @@ class Polite(Discipline):
 
 
 @pytest.fixture(scope="module")
-def polite() -> str:
-    if Polite.name not in DISCIPLINES:
-        register_discipline(Polite())
-    return Polite.name
+def polite():
+    """The polite lock, registered for this module only: a discipline left in the global
+    registry would be validated against every scheme by tests/test_validate.py."""
+    register_discipline(Polite())
+    yield Polite.name
+    DISCIPLINES.pop(Polite.name, None)
 
 
 def test_progress_is_opt_in() -> None:
@@ -234,9 +236,11 @@ class Leaky(Discipline):
 
 
 def test_a_waiter_blocked_for_ever_is_a_lasso_that_stutters_as_long_as_deadlock() -> None:
-    if Leaky.name not in DISCIPLINES:
-        register_discipline(Leaky(), validate=False)
-    r = check("copy-naive", Leaky.name, "seed", SEED, ["progress", "deadlock"]).results
+    register_discipline(Leaky(), validate=False)
+    try:
+        r = check("copy-naive", Leaky.name, "seed", SEED, ["progress", "deadlock"]).results
+    finally:
+        DISCIPLINES.pop(Leaky.name, None)
     prog, dead = r
     assert prog.verdict is Verdict.VIOLATED and dead.verdict is Verdict.VIOLATED
     assert prog.trace is not None and dead.trace is not None
