@@ -57,12 +57,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "file cursors on U: lockless errseq_check(U), then check_and_advance under f_lock",
         'V. Goyal, v3 "overlayfs: Report writeback errors on upper", 2020-12-21, '
         "linux-fsdevel (not merged)"),
+    "volatile": (
+        "volatile mount (v5.11): if U moved since mount: errseq_set(O, -EIO), return -EIO",
+        "commit 335d3fc57941, v5.11, marked for stable (shipped); --sync-fs-errors ignored is "
+        "v5.11-v5.16 mainline: 5679897eb104 (v5.17) is in 5.16.y, 5.15.y, 5.10.y"),
+    "volatile-6.12": (
+        "volatile mount (v6.12+): if U moved since mount: return -EIO (as since v5.11), "
+        "O no longer set",
+        "commit 34b4540e6646 (\"ovl: don't set the superblock's errseq_t manually\"), v6.12 "
+        "(shipped)"),
 }
 
 for _name, (_summary, _provenance) in CATALOGUE.items():
     _file, _options, _by_design = C_CATALOGUE[_name]
     register_c_scheme(_name, _file, _options, _by_design, _summary, _provenance)
-
-# volatile and volatile-6.12 are still the Python classes (model/schemes/volatile.py): their
-# C files give every verdict but more states and some longer traces (README, "Schemes in C").
-from model.schemes import volatile  # noqa: E402, F401
