@@ -247,6 +247,29 @@ DISCIPLINES: dict[str, Discipline] = {}
 LOADED: dict[str, Scheme] = {}
 
 
+def register_c_scheme(name: str, file: str, options: tuple[str, ...], by_design: frozenset[str],
+                      summary: str, provenance: str) -> Scheme:
+    """Add the C file ``model/schemes/FILE`` to the catalogue under ``name``, mounted with
+    ``options``: the C is the source of truth (what the model checks is its code); the name,
+    one-line summary, provenance and ``by_design`` are the catalogue's, not the file's.
+    Validated under every registered discipline, as :func:`register_scheme` does."""
+    import copy
+    import os
+
+    from model.cfront import load_scheme
+    from model.validate import validate_scheme
+
+    if not name or name in SCHEMES:
+        raise ValueError(f"scheme name {name!r} is empty or already registered")
+    path = os.path.join(os.path.dirname(__file__), "schemes", file)
+    s = copy.copy(load_scheme(path, frozenset(options)))
+    s.name, s.by_design = name, by_design  # type: ignore[misc]
+    s.summary, s.provenance = summary, provenance  # type: ignore[misc]
+    validate_scheme(s, DISCIPLINES.values())
+    SCHEMES[name] = s
+    return s
+
+
 def register_scheme(cls: type[Scheme]) -> type[Scheme]:
     """Class decorator: add a scheme to the catalogue under ``cls.name``.
 
@@ -300,6 +323,7 @@ def scheme_for(name: str, mount_options: tuple[str, ...] | frozenset[str] = ()) 
     opts = frozenset(mount_options)
     if not opts and name in SCHEMES:
         return SCHEMES[name]
+    from model.schemes import C_CATALOGUE
     key = name if not opts else f"{name} --mount-option {','.join(sorted(opts))}"
     if key in LOADED:
         return LOADED[key]
@@ -314,7 +338,6 @@ def scheme_for(name: str, mount_options: tuple[str, ...] | frozenset[str] = ()) 
         import os
 
         from model.cfront import load_scheme
-        from model.schemes import C_CATALOGUE
 
         file, options, by_design = C_CATALOGUE[name[2:]]
         path = os.path.join(os.path.dirname(__file__), "schemes", file)
@@ -331,7 +354,11 @@ def scheme_for(name: str, mount_options: tuple[str, ...] | frozenset[str] = ()) 
 
 def tested_mount_options(name: str) -> frozenset[str]:
     """The mount options the code of scheme ``name`` tests (``ofs->config.ovl_X``, or
-    ``ovl_should_sync()``); a Python scheme tests none."""
+    ``ovl_should_sync()``); a Python scheme tests none, and neither does a catalogue name:
+    an entry is one mount (its ``C_CATALOGUE`` options), so that ``copy-naive`` stays the
+    row the matrices record; ``c:NAME`` or the file's path takes ``--mount-option``."""
+    if name in SCHEMES:
+        return frozenset()
     return getattr(scheme_for(name), "tested_mount_options", frozenset())
 
 

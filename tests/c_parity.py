@@ -1,4 +1,5 @@
-"""Compare a C scheme's rows with the recorded rows of the catalogue scheme it rewrites.
+"""Compare a C scheme's rows with the recorded rows of a catalogue scheme (one it rewrites,
+or the catalogue entry's own file: the catalogue is model/schemes/*.c).
 
     python tests/c_parity.py model/schemes/copy_naive.c copy-naive [--lock none] [--scenario seed]
 

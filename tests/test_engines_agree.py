@@ -38,7 +38,7 @@ ROWS = [
     ("mustinc", "none", "seed", {}, "double", "violated", 14),  # +1: the peek of U at open
     ("volatile", "none", "seed", ONE, "lost", "holds", None),
     ("volatile-6.12", "none", "seed", {}, "double", "violated", 7),
-    ("volatile-6.12", "none", "seed", {"sync_fs_errors": "ignored"}, "lost", "violated", 5),
+    ("volatile-6.12", "none", "seed", {"sync_fs_errors": "ignored"}, "lost", "violated", 6),
     ("none", "none", "shared-fd", {}, "lost", "violated", 5),
     ("copy-naive", "none", "shared-fd", {}, "backward", "violated", 7),
     ("cursor", "none", "late-open", {}, "unseen", "violated", 7),

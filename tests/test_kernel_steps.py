@@ -142,11 +142,15 @@ def test_flock_on_a_shared_file_reads_the_cursor_then_the_word() -> None:
 
 
 def test_upper_cursor_hook_has_the_shape_of_the_flock_patch() -> None:
-    """V. Goyal v3's ovl_errseq_check_advance is the --flock path with U for O: one helper
-    (``CallCtx.check_advance_under_f_lock``) emits both."""
+    """V. Goyal v3's ovl_errseq_check_advance (upper_cursor.c, the catalogue's source of
+    truth) is the --flock path (``CallCtx.check_advance_under_f_lock``) with U for O: the
+    same steps, once the C file's ``FILE:LINE:`` prefix is set aside."""
+    import re
+
     def shape(world: World, actor: str, word: str) -> list[str]:
         steps = world.actor(actor).steps[1:]  # after the open
-        return [s.name.replace(f"({word})", "(W)") for s in steps]
+        return [re.sub(r"^\S+\.c:\d+: ", "", s.name).replace(f"({word})", "(W)")
+                for s in steps]
 
     for scenario, actor in (("seed", "P1"), ("shared-fd", "P1b")):
         vfs = _syncer_world("none", scenario, flock=True)

@@ -220,7 +220,7 @@ def test_ctrl_c_in_a_native_search_is_exit_130_with_the_figures(tmp_path) -> Non
 
 def test_a_stored_state_costs_tens_of_bytes() -> None:
     """What the C side holds (records, the hash set, the component tables; ``IO_BYTES``)
-    per stored state, on ``stress`` (103,216 states in one BFS): a few tens of bytes, so a
+    per stored state, on ``stress`` (197,890 states in one BFS): a few tens of bytes, so a
     10-million-state search fits in well under 1 GiB.  Counted from the allocations, so it
     does not depend on the machine or its load."""
     import ctypes
@@ -229,7 +229,7 @@ def test_a_stored_state_costs_tens_of_bytes() -> None:
     from checks.native.build import build, load
 
     mod = importlib.import_module("checks.native.search")  # the module, not its function
-    cw, twin = _worlds("cursor", "spinlock", "stress", "lost", dead_reset=False)  # 103,216
+    cw, twin = _worlds("cursor", "spinlock", "stress", "lost", dead_reset=False)  # 197,890
     so, _ = build(mod.source(cw, "lost", twin))
     lib = load(so).lib
     ctx = lib.mc_new(1)

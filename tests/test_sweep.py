@@ -99,7 +99,7 @@ def test_the_done_when_row_volatile_loses_an_error_only_with_three_syncers() -> 
     assert cell.verdict is Verdict.VIOLATED and cell.witness is not None
     scope, r = cell.witness
     assert (scope.syncers, scope.syncs, len(scope.errors)) == (3, 2, 2)
-    assert r.trace_length == 33 and r.key is not None
+    assert r.trace_length == 41 and r.key is not None  # 33 when the check ran once (Python)
     out = CliRunner().invoke(cli, ["replay", r.key])
     assert out.exit_code == 1 and "lost" in out.output
 

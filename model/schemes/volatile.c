@@ -1,4 +1,42 @@
 /*
+ * ``volatile``: the error handling of volatile overlay mounts, v5.11 to v6.11.
+ *
+ * Shipped in v5.11, commit 335d3fc57941 ("ovl: implement volatile-specific fsync error
+ * behaviour"; marked for stable, as a fix of the v5.10 volatile option).  Mount samples
+ * ``ofs->errseq = errseq_sample(&upper_sb->s_wb_err)`` (and refuses to mount if errseq_check
+ * already fails; U is pristine at mount here).  ``ovl_sync_fs`` skips syncing (volatile) and
+ * does::
+ *
+ *     1  if (errseq_check(&upper_sb->s_wb_err, ofs->errseq)) {    // ofs->errseq never written
+ *     2          errseq_set(&sb->s_wb_err, -EIO);                 // v5.11-v6.11 only
+ *                return -EIO;                                     // since v5.11
+ *        }
+ *     -- then fs/sync.c: errseq_check_and_advance(&O, &f->f_sb_err);
+ *        returns ->sync_fs's error if the VFS passes it up, else the check's
+ *
+ * The -EIO return is there from v5.11 on, but until v5.17 (5679897eb104, "vfs: make
+ * sync_filesystem return errors from ->sync_fs") the VFS dropped it, which is why step 2 sets
+ * O.  With ``--sync-fs-errors ignored`` the v5.11 code is v5.11-v5.16 mainline; 5679897eb104
+ * was backported to 5.16.y, 5.15.y and 5.10.y, so those stable kernels behave as ``returned``
+ * (the default), which is also v5.17-v6.11.
+ *
+ * Once U has moved, the overlay keeps failing syncfs with -EIO: the error is sticky by design,
+ * so ``double`` is outside the contract.
+ *
+ * The check sits before 'if (!wait)', and sync_filesystem() calls ->sync_fs(sb, 0) then
+ * ->sync_fs(sb, 1), as fs/sync.c does: both calls run it unless the first one's -EIO ends the
+ * syscall (v5.17+).  (The Python class this file replaced ran it once: the same verdicts, with
+ * more states and some longer shortest traces here.)
+ *
+ * One bad interleaving, ``double`` in ``seed`` (by design): W sets EIO on U; P1 opens O; its
+ * first syncfs finds U moved since mount, sets ``ctr=0 EIO`` on O and reports it (O becomes
+ * ``ctr=0 EIO SEEN``); its second syncfs finds U still moved, errseq_set bumps O to ``ctr=1
+ * EIO``, and the check reports -EIO again, with no new error on U::
+ *
+ *     replay: volatile/none/seed/double/-/W,W,P1,P1,P1,P1,P1,P1,P1,P1,P1,P1,P1
+ *
+ * Verdicts, shortest lengths and state counts: ``tests/expected_verdicts.json``.
+ *
  * volatile: the error handling of volatile overlay mounts, as shipped in v5.11
  * (commit 335d3fc57941, "ovl: implement volatile-specific fsync error behaviour", marked
  * for stable). fs/overlayfs/{ovl_entry.h,overlayfs.h,util.c,super.c} as they read in v5.11;

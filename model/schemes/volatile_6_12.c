@@ -1,4 +1,20 @@
 /*
+ * ``volatile-6.12``: the error handling of volatile overlay mounts since v6.12.
+ *
+ * As ``volatile`` (volatile.c), with step 2 gone: commit 34b4540e6646 ("ovl: don't set the
+ * superblock's errseq_t manually", v6.12) no longer sets O, and the -EIO travels only through
+ * ->sync_fs's return value.  (With ``--sync-fs-errors ignored``, a combination that never
+ * shipped, the -EIO is dropped altogether.)  The check runs in both ->sync_fs calls of
+ * sync_filesystem(), as in volatile.c.
+ *
+ * One bad interleaving, ``double`` in ``seed`` (by design): W sets EIO on U; P1 opens O; its
+ * first syncfs finds U moved since mount and returns -EIO, though O is still 0; its second
+ * syncfs finds U still moved and returns -EIO again, with no new error on U::
+ *
+ *     replay: volatile-6.12/none/seed/double/-/W,W,P1,P1,P1,P1,P1
+ *
+ * Verdicts, shortest lengths and state counts: ``tests/expected_verdicts.json``.
+ *
  * volatile-6.12: the error handling of volatile overlay mounts since v6.12, commit
  * 34b4540e6646 ("ovl: don't set the superblock's errseq_t manually", H. Xu, 2024-07-30,
  * v2 reviewed by A. Goldstein; shipped in v6.12).  fs/overlayfs/{ovl_entry.h,overlayfs.h,

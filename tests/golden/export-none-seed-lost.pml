@@ -98,6 +98,7 @@ active proctype P1() {
     unsigned P1_pc : 3 = 0;  /* P1.pc: program counter of P1 */
     unsigned P1_ret : 13 = 0;  /* P1.ret: syncfs: the errseq check's result (positive errno or 0) */
     unsigned P1_sret : 13 = 0;  /* P1.sret: syncfs: ->sync_fs's result (positive errno or 0) */
+    unsigned P1_c_ret : 13 = 0;  /* P1.c_ret: C local 'ret' (none.c) */
     int P1_old = 0;  /* P1.old: check_and_advance: the value read from the word */
     do
     :: d_step { /* errseq_sample(O) */
@@ -216,6 +217,7 @@ active proctype P2() {
     unsigned P2_pc : 3 = 0;  /* P2.pc: program counter of P2 */
     unsigned P2_ret : 13 = 0;  /* P2.ret: syncfs: the errseq check's result (positive errno or 0) */
     unsigned P2_sret : 13 = 0;  /* P2.sret: syncfs: ->sync_fs's result (positive errno or 0) */
+    unsigned P2_c_ret : 13 = 0;  /* P2.c_ret: C local 'ret' (none.c) */
     int P2_old = 0;  /* P2.old: check_and_advance: the value read from the word */
     do
     :: d_step { /* errseq_sample(O) */
