@@ -72,12 +72,14 @@ def test_the_reduced_graph_alone_can_lengthen_a_trace_so_it_is_reminimised() -> 
 def test_por_pays_where_overlays_are_disjoint() -> None:
     """Two overlays share only U, which volatile's syncers only read: their steps on their
     own O commute.  (Not mustinc any more: there every overlay open peeks U through its
-    hidden real file, a write, and the saving falls to about half.)"""
+    hidden real file, a write, and the saving falls to about half.)  Since volatile comes
+    from its C file, each call reads U in both ->sync_fs calls, as sync_filesystem does, and
+    each of those reads is dependent on writeback's errseq_set: 914 states against 2,033."""
     p = scenario_params("two-overlays")
     on = check_property("volatile", "spinlock", p, "deadlock", budget=Budget(por=True))
     off = check_property("volatile", "spinlock", p, "deadlock")
     assert on.verdict is off.verdict is Verdict.HOLDS
-    assert on.stats.states * 3 < off.stats.states
+    assert on.stats.states * 2 < off.stats.states
 
 
 def test_a_small_world_is_settled_by_the_plain_search(monkeypatch) -> None:
