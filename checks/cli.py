@@ -33,6 +33,7 @@ from checks.options import (
     budget_from,
     check_output_path,
     limit_options,
+    looping_properties,
     memory_option,
     minimize_option,
     mount_option,
@@ -179,6 +180,7 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
     if output is not None:
         check_output_path(output)
     params = bounds_from(scenario, flock, **bounds)
+    chosen = looping_properties(params, chosen)
     line = progress_line() if engine != "smt" else None
     try:
         result = run_check(scheme, lock, scenario, params, chosen or None, engine=engine,

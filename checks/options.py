@@ -30,8 +30,8 @@ import click
 from checks import native
 from checks.runner import MINIMIZE, Budget
 from model.errseq import ERRNO_NAMES, ERRNO_NUMBERS, MAX_ERRNO
-from model.world import SYNC_FS_ERRORS, WorldParams
-from specs.properties import PROPERTIES
+from model.world import FOREVER, SYNC_FS_ERRORS, WorldParams
+from specs.properties import DEFAULT_PROPERTIES, PROPERTIES
 from specs.scenarios import CUSTOM, DEFAULT_SCENARIO, SCENARIOS
 
 EXIT_OK, EXIT_VIOLATED, EXIT_USAGE, EXIT_BUG, EXIT_UNKNOWN = 0, 1, 2, 3, 4
@@ -40,6 +40,8 @@ EXIT_OK, EXIT_VIOLATED, EXIT_USAGE, EXIT_BUG, EXIT_UNKNOWN = 0, 1, 2, 3, 4
 MAX_ACTORS = 8
 MAX_SYNCS = 6
 MAX_ERRORS = 8
+#: counter width past which a world with looping actors is refused (see scenario_params)
+MAX_LOOPING_BITS = 4
 #: --max-memory ceiling (MiB): 1 TiB; anything above it is a typo, not a budget
 MAX_MEMORY_MIB = 1 << 20
 
@@ -86,8 +88,25 @@ def properties(props: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(pick("property", p, list(PROPERTIES)) for p in split(props)))
 
 
+def looping_properties(params: WorldParams, chosen: list[str]) -> list[str]:
+    """The properties to check in a world with looping actors: ``wrap`` is refused (an
+    :class:`InputError` when named, left out of the default), because its wide-counter twin
+    wraps too once errors never stop; the others as chosen."""
+    if not params.looping:
+        return chosen
+    twins = [p for p in chosen if PROPERTIES[p].needs_twin]
+    if twins:
+        raise InputError(f"--property {twins[0]} compares with a wide-counter twin, which "
+                         "wraps too when errors or calls never stop; drop it with --syncs inf, "
+                         "--upper-syncs inf or --errors inf:... (lost still reports every "
+                         "lost error, wrapped or not)")
+    return chosen or [p for p in DEFAULT_PROPERTIES if not PROPERTIES[p].needs_twin]
+
+
 def parse_errors(text: str) -> tuple[int, ...]:
     """``EIO,ENOSPC`` or ``5,28`` -> errno numbers, each in 1..MAX_ERRNO."""
+    if text.startswith("inf:"):
+        text = text.removeprefix("inf:")
     out = []
     for item in text.split(","):
         item = item.strip()
@@ -110,6 +129,27 @@ def parse_errors(text: str) -> tuple[int, ...]:
     return tuple(out)
 
 
+class CallCount(click.ParamType):
+    """A number of syncfs calls: a positive integer, or ``inf`` (for ever: ``FOREVER``)."""
+
+    name = "N|inf"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+                ) -> int:
+        if isinstance(value, int):
+            return value
+        if str(value).strip().lower() in ("inf", "forever"):
+            return FOREVER
+        try:
+            n = int(value)
+        except ValueError:
+            self.fail(f"{value!r} is neither a number of calls nor 'inf'", param, ctx)
+        if n < 1:
+            name = param.opts[0] if param is not None and param.opts else "the count"
+            raise InputError(f"{name} must be in 1..{MAX_SYNCS}, or inf, got {n}")
+        return n
+
+
 def bounded(name: str, value: float | None, lo: float, hi: float, why: str) -> None:
     """An :class:`InputError` unless ``value`` (when given) is in ``lo..hi``."""
     if value is not None and not lo <= value <= hi:
@@ -122,10 +162,14 @@ def scenario_params(scenario: str, **over: Any) -> WorldParams:
     base = (WorldParams() if scenario == CUSTOM
             else SCENARIOS[pick("scenario", scenario, list(SCENARIOS))][0])
     bounded("--syncers", over.get("syncers"), 1, MAX_ACTORS, "overlay files, one process each")
-    bounded("--syncs", over.get("syncs"), 1, MAX_SYNCS, "syncfs calls per overlay file")
+    if over.get("syncs") != FOREVER:
+        bounded("--syncs", over.get("syncs"), 1, MAX_SYNCS,
+                "syncfs calls per overlay file, or inf")
     bounded("--upper-syncers", over.get("upper_syncers"), 0, MAX_ACTORS,
             "processes with a file on U")
-    bounded("--upper-syncs", over.get("upper_syncs"), 1, MAX_SYNCS, "syncfs calls per file on U")
+    if over.get("upper_syncs") != FOREVER:
+        bounded("--upper-syncs", over.get("upper_syncs"), 1, MAX_SYNCS,
+                "syncfs calls per file on U, or inf")
     bounded("--counter-bits", over.get("counter_bits"), 1, 32,
             "the kernel's counter has 19 bits; widths past 32 change nothing")
     bounded("--overlays", over.get("overlays"), 1, 4, "overlays on the one upper")
@@ -135,6 +179,14 @@ def scenario_params(scenario: str, **over: Any) -> WorldParams:
     if p.overlays > p.syncers:
         raise InputError(f"--overlays {p.overlays} needs at least as many --syncers "
                          f"(got {p.syncers}): each overlay gets files round-robin")
+    if p.looping and p.counter_bits > MAX_LOOPING_BITS:
+        raise InputError(f"--counter-bits {p.counter_bits} with looping actors (inf): each word "
+                         f"then cycles through 2**{p.counter_bits} counter values; use "
+                         f"--counter-bits 1..{MAX_LOOPING_BITS} (a wrap needs 2**bits errors)")
+    if p.errors_forever and p.open_at == "after-errors":
+        raise InputError(f"--errors inf:... never ends, so files cannot open after the last "
+                         f"error (scenario {scenario} opens them after the errors); use "
+                         "--scenario custom or a scenario whose files race with the errors")
     actors = p.syncers * p.threads_per_file + p.upper_syncers + 1
     if actors > MAX_ACTORS + 1:
         raise InputError(f"{actors - 1} syncing threads; at most {MAX_ACTORS} keep a check "
@@ -159,10 +211,13 @@ def _group(*options: Decorator) -> Decorator:
 #: the scenario-bound overrides every checking command accepts (DESIGN §7)
 bound_options = _group(
     click.option("--syncers", type=int, help="overlay files, one process each"),
-    click.option("--syncs", type=int, help="syncfs calls per overlay file"),
+    click.option("--syncs", type=CallCount(), help="syncfs calls per overlay file (inf: for "
+                 "ever)"),
     click.option("--upper-syncers", type=int, help="processes with a file directly on U"),
-    click.option("--upper-syncs", type=int, help="syncfs calls per upper file"),
-    click.option("--errors", help="writeback errors injected on U, in order: EIO,ENOSPC"),
+    click.option("--upper-syncs", type=CallCount(), help="syncfs calls per upper file (inf: "
+                 "for ever)"),
+    click.option("--errors", help="writeback errors injected on U, in order: EIO,ENOSPC; "
+                 "inf:EIO,ENOSPC: for ever, any of them each time"),
     click.option("--counter-bits", type=int, help="errseq counter width (kernel: 19)"),
     click.option("--overlays", type=int, help="overlays mounted on the one upper"),
     click.option("--threads", type=int, help="threads sharing each overlay file"),
@@ -242,6 +297,7 @@ def bounds_from(scenario: str, flock: bool, syncers: int | None = None,
     return scenario_params(
         scenario, syncers=syncers, syncs=syncs, upper_syncers=upper_syncers,
         upper_syncs=upper_syncs, errors=parse_errors(errors) if errors is not None else None,
+        errors_forever=True if errors is not None and errors.startswith("inf:") else None,
         counter_bits=counter_bits, overlays=overlays, threads_per_file=threads,
         sync_fs_errors=sync_fs_errors, flock=True if flock else None,
         open_at="first" if open_first else None)

@@ -13,9 +13,9 @@ from __future__ import annotations
 import dataclasses
 
 from checks import explicit, native
-from checks.replay import replay, replay_steps
-from model.world import WorldParams
-from specs.properties import DEFAULT_PROPERTIES
+from checks.replay import ReplayError, replay, replay_steps
+from model.world import FOREVER, WorldParams
+from specs.properties import DEFAULT_PROPERTIES, DOUBLE_LAGS, PROPERTIES
 from specs.resolved import TWIN_EXTRA_BITS, ResolvedCheck, effective, resolve
 from specs.results import CheckResult, PropertyResult, Stats, Trace, TraceReport, Verdict
 from specs.scenarios import CUSTOM
@@ -78,7 +78,7 @@ class Budget:
 def _found(rc: ResolvedCheck, schedule: tuple[str, ...] | None) -> tuple[Trace, str]:
     """The counterexample replayed in the reference interpreter, and its replay key."""
     assert schedule is not None
-    trace = replay(rc.world, schedule, rc.prop, rc.twin)
+    trace = replay(rc.replay_world, schedule, rc.prop, rc.twin)
     return trace, str(rc.key(schedule))
 
 
@@ -134,12 +134,50 @@ def _explicit(rc: ResolvedCheck, budget: Budget,
         out = explicit.search(cw, rc.prop, budget.limits, twin, budget.symmetry, progress,
                               por=budget.por)
     if out.verdict is Verdict.VIOLATED:
+        unconfirmed = _unconfirmed(rc, out.schedule, out.stats)
+        if unconfirmed is not None:
+            finer = [k for k in DOUBLE_LAGS if k > rc.double_lag]
+            if finer:  # refine: tell more generations apart, and search again
+                return _explicit(dataclasses.replace(rc, double_lag=finer[0]), budget,
+                                 progress)
+            return unconfirmed
         trace, key = _found(rc, out.schedule)
         return PropertyResult(rc.prop, out.verdict, trace.reason, out.stats, trace,
                               rc.by_design, key=key)
     proof = "exhaustive" if out.verdict is Verdict.HOLDS else None
-    return PropertyResult(rc.prop, out.verdict, out.reason, out.stats, None, rc.by_design,
-                          proof=proof)
+    return PropertyResult(rc.prop, out.verdict, holds_text(rc, out.reason), out.stats, None,
+                          rc.by_design, proof=proof)
+
+
+def holds_text(rc: ResolvedCheck, reason: str) -> str:
+    """A looping world's ``holds`` says what it covers: any number of calls and errors."""
+    if not rc.params.looping or not reason.startswith("no violation in "):
+        return reason
+    states = reason.removeprefix("no violation in ")
+    what = []
+    if rc.params.syncs == FOREVER or (rc.params.upper_syncers and
+                                      rc.params.upper_syncs == FOREVER):
+        what.append("syncfs calls")
+    if rc.params.errors_forever:
+        what.append("errors")
+    return f"holds for any number of {' and '.join(what)} ({states})"
+
+
+def _unconfirmed(rc: ResolvedCheck, schedule: tuple[str, ...] | None,
+                 stats: Stats) -> PropertyResult | None:
+    """``unknown`` when the search world's finite ghost state over-approximates
+    (``double`` in a looping world) and the exact monitor does not confirm the violation
+    it found; None when it does (or when the ghost state is exact)."""
+    if rc.replay_world is rc.world or schedule is None:
+        return None
+    try:
+        replay(rc.replay_world, schedule, rc.prop, rc.twin)
+    except ReplayError:
+        why = (f"the finite ghost state of {rc.prop} found a {len(schedule)}-step violation "
+               "that the exact monitor does not confirm (generations more than "
+               f"{rc.double_lag} behind the newest are not told apart)")
+        return PropertyResult(rc.prop, Verdict.UNKNOWN, why, stats, None, rc.by_design)
+    return None
 
 
 def _python_first(cw: explicit.CompiledWorld, prop: str, budget: Budget,
@@ -172,6 +210,9 @@ def _smt(rc: ResolvedCheck, budget: Budget,
 
     out = smt.bmc(rc.world, rc.prop, budget.max_depth, budget.max_seconds, rc.twin)
     if out.verdict is Verdict.VIOLATED:
+        unconfirmed = _unconfirmed(rc, out.schedule, out.stats)
+        if unconfirmed is not None:
+            return dataclasses.replace(unconfirmed, engine="smt", depth=out.depth)
         trace, key = _found(rc, out.schedule)
         return PropertyResult(rc.prop, out.verdict, trace.reason, out.stats, trace,
                               rc.by_design, engine="smt", depth=out.depth, key=key)
@@ -224,7 +265,9 @@ def check(scheme: str, lock: str, scenario: str, params: WorldParams,
     Ctrl-C raises :class:`CheckInterrupted` with the properties already decided and the
     figures of the one being searched."""
     results: list[PropertyResult] = []
-    for p in props or list(DEFAULT_PROPERTIES):
+    defaults = [p for p in DEFAULT_PROPERTIES
+                if not (params.looping and PROPERTIES[p].needs_twin)]  # no twin: see options
+    for p in props or defaults:
         try:
             results.append(check_resolved(resolve(scheme, lock, scenario, params, p,
                                                   mount_options), engine, budget, progress))
@@ -262,4 +305,4 @@ def replay_trace(rc: ResolvedCheck, schedule: tuple[str, ...]) -> TraceReport:
         at = list(schedule).index(CYCLE_MARK)
         rest = tuple(a for a in schedule if a != CYCLE_MARK)
         return trace_report(rc, lasso_trace(rc, rest, at))
-    return trace_report(rc, replay(rc.world, tuple(schedule), rc.prop, rc.twin))
+    return trace_report(rc, replay(rc.replay_world, tuple(schedule), rc.prop, rc.twin))

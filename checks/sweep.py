@@ -278,7 +278,7 @@ def _from_cache(rc: ResolvedCheck, d: dict[str, Any]) -> PropertyResult:
         return PropertyResult(rc.prop, verdict, d["reason"], stats, None, d["by_design"],
                               proof=d["proof"])
     schedule = tuple(d["schedule"])
-    trace = replay(rc.world, schedule, rc.prop, rc.twin)  # shown only once replayed again
+    trace = replay(rc.replay_world, schedule, rc.prop, rc.twin)  # shown once replayed again
     return PropertyResult(rc.prop, verdict, trace.reason, stats, trace, d["by_design"],
                           key=str(rc.key(schedule)))
 

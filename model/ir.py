@@ -417,22 +417,28 @@ class ProgramBuilder:
 
         folded: dict[int, list[tuple[Expr, dict[str, Expr]]]] = {}
 
-        def expand(cond: Expr, idx: int, assigns: Mapping[str, Expr], depth: int = 0
-                   ) -> list[tuple[Expr, int]]:
+        #: the branch entries each goto of each step passes on its way (``via``): how the
+        #: return of a call that loops back (``syncfs --syncs inf``) is told apart from a
+        #: jump to the same pc inside the call
+        vias: dict[int, list[frozenset[int]]] = {}
+
+        def expand(cond: Expr, idx: int, assigns: Mapping[str, Expr], depth: int = 0,
+                   via: frozenset[int] = frozenset()) -> list[tuple[Expr, int, frozenset[int]]]:
             if depth > len(entries):
                 raise ValueError(f"{self.actor}: local branches form a loop with no step")
             if idx >= len(entries):
-                return [(cond, n)]
+                return [(cond, n, via)]
             ent = entries[idx]
             if isinstance(ent, _PendingStep):
-                return [(cond, pcs[idx])]
+                return [(cond, pcs[idx], via)]
             if isinstance(ent, _Assign):
                 vals = {k: _resolve_after(v, assigns) for k, v in ent.assigns.items()}
                 folded.setdefault(current[0], []).append((cond, vals))
-                return expand(cond, idx + 1, {**assigns, **vals}, depth + 1)
+                return expand(cond, idx + 1, {**assigns, **vals}, depth + 1, via)
             bc = _resolve_after(ent.cond, assigns)
-            return (expand(E.land(cond, bc), index_of(ent.target, idx), assigns, depth + 1)
-                    + expand(E.land(cond, E.lnot(bc)), idx + 1, assigns, depth + 1))
+            via = via | {idx}
+            return (expand(E.land(cond, bc), index_of(ent.target, idx), assigns, depth + 1, via)
+                    + expand(E.land(cond, E.lnot(bc)), idx + 1, assigns, depth + 1, via))
 
         current = [0]
 
@@ -445,15 +451,19 @@ class ProgramBuilder:
             if raw[-1][0] != TRUE:
                 raw.append((TRUE, None))
             goto: list[tuple[Expr, int]] = []
+            passed: list[frozenset[int]] = []
             current[0] = idx
             none_before: Expr = TRUE
             for c, lab in raw:
                 # folded assignments hold on this raw branch only when no earlier one is taken
-                goto += [(c2, t) for c2, t in expand(E.land(none_before, c) if folded_any
-                                                     else c, index_of(lab, idx), ent.assigns)
-                         if c2 != FALSE]
+                for c2, t, via in expand(E.land(none_before, c) if folded_any else c,
+                                         index_of(lab, idx), ent.assigns):
+                    if c2 != FALSE:
+                        goto.append((c2, t))
+                        passed.append(via)
                 none_before = E.land(none_before, E.lnot(c))
             gotos[idx] = goto
+            vias[idx] = passed
             for c, vals in folded.get(idx, []):
                 for k, v in vals.items():
                     base = ent.assigns.get(k, Var(k))
@@ -476,11 +486,25 @@ class ProgramBuilder:
                 raise ValueError(f"{self.actor}: label {lab.name!r} sits on a local branch")
             return pcs.get(i, n)
 
+        def passes(idx: int, branch: int) -> Expr:
+            """The condition under which step ``idx`` leaves through entry ``branch``."""
+            taken: Expr = FALSE
+            none_before: Expr = TRUE
+            for (c, _), via in zip(gotos[idx], vias[idx], strict=True):
+                if branch in via:
+                    taken = E.lor(taken, E.land(none_before, c))
+                none_before = E.land(none_before, E.lnot(c))
+            return taken
+
         for start, stop, end, make in self._regions:
-            target = final_pc(end, 0)
+            loops = end.pc is not None and end.pc < len(entries) and \
+                isinstance(entries[end.pc], _Branch) and entries[end.pc].cond == TRUE
+            target = -1 if loops else final_pc(end, 0)
             for idx in range(start, stop):
                 if idx in gotos:
-                    when = branch_cond(idx, target)
+                    # a region ending on ``goto again`` (a call that loops back) is left by
+                    # the gotos that pass that branch, whatever pc they land on
+                    when = passes(idx, end.pc) if loops else branch_cond(idx, target)  # type: ignore[arg-type]
                     if when != FALSE:
                         entries[idx].events.extend(make(when))  # type: ignore[union-attr]
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from model import kernel
 from model.errseq import ErrseqLayout, errno_name, errno_number
-from model.expr import TRUE, ZERO, E, Var, evaluate
+from model.expr import FALSE, TRUE, ZERO, E, Expr, Var, evaluate
 from model.ir import (
     DONE,
     PC,
@@ -43,6 +43,8 @@ from model.variants import CallCtx, Discipline, OverlayCtx, Scheme
 
 OPEN_AT = ("race", "first", "after-errors")
 SYNC_FS_ERRORS = ("returned", "ignored")
+#: ``syncs`` / ``upper_syncs`` of a process that calls syncfs for ever (``--syncs inf``)
+FOREVER = -1
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,9 @@ class WorldParams:
     """The bounds of a scenario (DESIGN §5); every field can be overridden from the CLI."""
 
     syncers: int = 2  # files on the overlays (round-robin across overlays)
-    syncs: int = 2  # syncfs calls per overlay thread
+    syncs: int = 2  # syncfs calls per overlay thread (FOREVER: for ever)
     upper_syncers: int = 0  # processes with a file directly on U
-    upper_syncs: int = 1  # syncfs calls per upper process
+    upper_syncs: int = 1  # syncfs calls per upper process (FOREVER: for ever)
     errors: tuple[int, ...] = (5,)  # writeback errors injected on U, in order (errno > 0)
     counter_bits: int = 19
     overlays: int = 1
@@ -60,11 +62,28 @@ class WorldParams:
     open_at: str = "race"  # race: opens race with writeback; first; after-errors
     sync_fs_errors: str = "returned"  # v5.17+: syncfs returns ->sync_fs's error
     flock: bool = False  # the VFS advances f_sb_err under f_lock
+    #: writeback completes errors for ever, each time any errno of ``errors``
+    #: (``--errors inf:EIO,ENOSPC``)
+    errors_forever: bool = False
+
+    @property
+    def looping(self) -> bool:
+        """Whether some actor runs for ever (``--syncs inf``, ``--upper-syncs inf``,
+        ``--errors inf:...``): the world then has cycles, and the monitors keep the finite
+        ghost state (``specs.properties``)."""
+        return (self.syncs == FOREVER or self.errors_forever
+                or (self.upper_syncers > 0 and self.upper_syncs == FOREVER))
 
     def to_json(self) -> dict[str, Any]:
-        """The one JSON encoding of the bounds: every field, errors by errno name."""
+        """The one JSON encoding of the bounds: every field (``errors_forever`` only when
+        set), errors by errno name, a call count of FOREVER as ``"inf"``."""
         d = asdict(self)
         d["errors"] = [errno_name(e) for e in self.errors]
+        if not self.errors_forever:
+            del d["errors_forever"]  # (absent unless set: recorded outputs stay as they were)
+        for k in ("syncs", "upper_syncs"):
+            if d[k] == FOREVER:
+                d[k] = "inf"
         return d
 
     @staticmethod
@@ -72,6 +91,9 @@ class WorldParams:
         """The inverse of :meth:`to_json` (errors by name, ``E123``, or number)."""
         p = dict(d)
         p["errors"] = tuple(errno_number(e) for e in p["errors"])
+        for k in ("syncs", "upper_syncs"):
+            if p.get(k) == "inf":
+                p[k] = FOREVER
         return WorldParams(**p)
 
 
@@ -121,15 +143,24 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
     actors: list[Actor] = []
     locals_: list[VarDecl] = []
 
-    # W: writeback errors on U, in order.
-    wb = ProgramBuilder("W")
-    for k, err in enumerate(p.errors, start=1):
-        done = Event("error_done", (("n", k), ("errno", err)))
-        kernel.errseq_set(wb, L, "U", E.const(err), done=[done])
-    actors.append(wb.build("writeback", "writeback errors completing on the upper fs"))
-    locals_ += wb.locals.values()
+    if p.errors_forever:
+        if p.open_at == "after-errors":
+            raise ValueError("open_at='after-errors' needs a last error: errors come for ever")
+        for wb in _forever_writers(L, p.errors):
+            actors.append(wb.build("writeback", "writeback completing errors on the upper "
+                                   "fs for ever"))
+            locals_ += wb.locals.values()
+    else:
+        # W: writeback errors on U, in order.
+        wb = ProgramBuilder("W")
+        for k, err in enumerate(p.errors, start=1):
+            done = Event("error_done", (("n", k), ("errno", err)))
+            kernel.errseq_set(wb, L, "U", E.const(err), done=[done])
+        actors.append(wb.build("writeback", "writeback errors completing on the upper fs"))
+        locals_ += wb.locals.values()
 
-    opened_after_errors = E.eq(Var("W.pc"), E.const(actors[0].done))
+    opened_after_errors = E.eq(Var("W.pc"), E.const(actors[0].done)) if not p.errors_forever \
+        else TRUE
     open_guard = opened_after_errors if p.open_at == "after-errors" else TRUE
     prologue = ProgramBuilder("init")
 
@@ -151,7 +182,11 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
         # a thread sharing the file starts once open() has returned the fd
         wait = (E.le(E.const(open_steps[first]), Var(f"{first}.pc"))
                 if first and p.open_at != "first" else TRUE)
-        for _ in range(calls):
+        forever = calls == FOREVER
+        again = b.label("syncfs.again")
+        for _ in range(1 if forever else calls):
+            if forever:
+                b.here(again)  # where the process calls syncfs again once a call returns
             start = b.next_pc
             b.on_next_step(Event("sync_begin", (("file", f.name), ("layer", f.layer),
                                                 ("actor", actor))),
@@ -166,13 +201,16 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
                 scheme.sync_fs(call)
                 scheme.check(call)
             b.here(end)
+            if forever:
+                b.branch(TRUE, again)
             kernel.syncfs_return(b, start, end, f.name, f.layer, ret, sret,
                                  p.sync_fs_errors == "returned" and ov is not None)
         if wait != TRUE and b.next_pc:
             b._entries[0].guard = E.land(b._entries[0].guard, wait)  # noqa: SLF001
         role = "overlay-syncer" if ov is not None else "upper-syncer"
-        doc = (f"opens {f.name} on {f.layer} and calls syncfs on it {calls} time(s)"
-               if opener else f"calls syncfs on {f.name} ({f.layer}) {calls} time(s)")
+        times = "for ever" if forever else f"{calls} time(s)"
+        doc = (f"opens {f.name} on {f.layer} and calls syncfs on it {times}"
+               if opener else f"calls syncfs on {f.name} ({f.layer}) {times}")
         actors.append(scheme.finish_actor(b.build(role, doc)) if ov is not None
                       else b.build(role, doc))
         locals_.extend(b.locals.values())
@@ -196,6 +234,9 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
         files.append(f)
         shared.declare(f.cursor, f"file->f_sb_err of {fname} (on U)", True)
         syncer(f"Q{k + 1}", f, None, True, None, p.upper_syncs)
+
+    if p.errors_forever:
+        actors[:] = _environment_yields(actors)
 
     # Mount runs first, then any --open-first opens; both are deterministic.
     mount = ProgramBuilder("mount")
@@ -225,8 +266,67 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
     initial = {v.name: env[v.name] for v in variables}
 
     params = p.to_json()
+    params["looping"] = p.looping
     return World(variables, tuple(actors), L, initial, tuple(files), tuple(names),
                  tuple(p.errors), tuple(lines), params)
 
 
-__all__ = ["WorldParams", "build_world", "effective_params", "OPEN_AT", "SYNC_FS_ERRORS", "DONE"]
+def _forever_writers(L: ErrseqLayout, errnos: tuple[int, ...]) -> list[ProgramBuilder]:
+    """``--errors inf:E1,E2``: writeback completes errors on U for ever, each time any
+    errno of the list.  One writer per errno (``W``, or ``W1``, ``W2``...), each looping on
+    ``errseq_set(U, -errno)``; a writer starts only while the others are between two
+    errors (at pc 0), so completions stay one at a time, as with the bounded ``W``, and the
+    interleaving of the writers picks the errno of each (see :func:`_environment_yields`)."""
+    distinct = tuple(dict.fromkeys(errnos))
+    out = []
+    for i, err in enumerate(distinct):
+        b = ProgramBuilder("W" if len(distinct) == 1 else f"W{i + 1}")
+        again = b.label("errseq_set.again")
+        b.here(again)
+        kernel.errseq_set(b, L, "U", E.const(err),
+                          done=[Event("error_done", (("n", 0), ("errno", err)))])
+        b.branch(TRUE, again)
+        out.append(b)
+    return out
+
+
+def _environment_yields(actors: list[Actor]) -> list[Actor]:
+    """Guard each for-ever writer's first step: no other writer is inside ``errseq_set``,
+    and some syncing thread can move (or all have finished).
+
+    The second conjunct keeps ``deadlock`` (unfinished actors all blocked) meaningful when
+    writeback never ends: in a state where every unfinished syncer is blocked, the writers
+    finish the error under way and then block too, so the state is a deadlock as it would
+    be once a bounded ``W`` finished.  It removes only moves from states where no syncer can
+    ever move again (no writer step unblocks a syncer: syncers wait on locks and opens,
+    which writers never touch), and no violation of another property can follow there
+    (every monitored violation is at a syncer's step), so no verdict changes."""
+    writers = [a for a in actors if a.role == "writeback"]
+    syncers = [a for a in actors if a.role.endswith("syncer")]
+    can_move: Expr = FALSE
+    all_done: Expr = TRUE
+    for a in syncers:
+        pc = Var(a.pc_var)
+        alive = E.lt(pc, E.const(a.done))
+        for st in a.steps:
+            if st.guard != TRUE:
+                alive = E.land(alive, E.lor(E.ne(pc, E.const(st.pc)), st.guard))
+        can_move = E.lor(can_move, alive)
+        all_done = E.land(all_done, E.eq(pc, E.const(a.done)))
+    out = []
+    for a in actors:
+        if a.role != "writeback":
+            out.append(a)
+            continue
+        idle: Expr = TRUE
+        for w in writers:
+            if w is not a:
+                idle = E.land(idle, E.eq(Var(w.pc_var), ZERO))
+        first = a.steps[0]
+        guard = E.land(first.guard, E.land(idle, E.lor(can_move, all_done)))
+        out.append(replace(a, steps=(replace(first, guard=guard),) + a.steps[1:]))
+    return out
+
+
+__all__ = ["FOREVER", "WorldParams", "build_world", "effective_params", "OPEN_AT",
+           "SYNC_FS_ERRORS", "DONE"]

@@ -90,7 +90,8 @@ def render_trace(trace: Trace, prop: str, changes_only: bool = False) -> str:
 
 def verdict_text(r: PropertyResult | None) -> str:
     """A verdict in a few words, as every table shows it: ``holds (N states)`` (SMT:
-    ``holds (PROOF, depth D)``), ``violated (k steps)``, ``by design (k steps)`` (outside the
+    ``holds (PROOF, depth D)``; with looping actors ``holds for any number of syncfs calls
+    and errors (N states)``), ``violated (k steps)``, ``by design (k steps)`` (outside the
     scheme's contract), ``unknown (why)``; ``-`` when the property was not checked."""
     if r is None:
         return "-"
@@ -99,6 +100,8 @@ def verdict_text(r: PropertyResult | None) -> str:
     if r.verdict is Verdict.HOLDS:
         if r.engine == "smt":
             return f"holds ({r.proof}, depth {r.depth})"
+        if r.reason.startswith("holds for any number"):  # a looping world (--syncs inf)
+            return r.reason
         return f"holds ({r.stats.states} states)"
     return f"unknown ({r.reason})"
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from model.errseq import ERRNO_NAMES, ERRNO_NUMBERS
-from model.world import WorldParams
+from model.world import FOREVER, WorldParams
 from specs.scenarios import SCENARIOS
 
 
@@ -62,6 +62,8 @@ def _unquote(field: str) -> str:
 
 
 def _fmt(v: Any) -> str:
+    if v == FOREVER and not isinstance(v, bool):
+        return "inf"
     if isinstance(v, bool):
         return "1" if v else "0"
     if isinstance(v, tuple):
@@ -119,7 +121,7 @@ def _parse_value(name: str, typ: Any, value: str) -> Any:
                 raise ValueError(value)
             return value == "1"
         if "int" in t:
-            return int(value)
+            return FOREVER if value == "inf" else int(value)
     except ValueError:
         raise BadKey(f"replay key: bad value {value!r} for {name}") from None
     return value

@@ -28,7 +28,7 @@ from model.ir import World
 from model.variants import DISCIPLINES, load_catalogue, scheme_for
 from model.world import WorldParams, build_world, effective_params
 from specs.deadreset import reset_dead
-from specs.properties import PROPERTIES, Property
+from specs.properties import DOUBLE_LAGS, PROPERTIES, Property
 from specs.replaykey import ReplayKey, make_key
 
 #: extra counter bits of the wrap twin: more increments than any bounded scenario makes
@@ -54,6 +54,9 @@ class ResolvedCheck:
     #: ``--mount-option``: the options the overlay is mounted with (sorted); a C scheme's
     #: code tests them (``ofs->config.ovl_volatile``), so they are part of the world
     mount_options: tuple[str, ...] = ()
+    #: ``double`` in a looping world: the lag its finite ghost state tells apart
+    #: (``specs.properties.DOUBLE_LAGS``; the runner refines it when a violation is refuted)
+    double_lag: int = DOUBLE_LAGS[0]
 
     @property
     def spec(self) -> Property:
@@ -62,7 +65,15 @@ class ResolvedCheck:
     @cached_property
     def world(self) -> World:
         """The variant's world, instrumented for the property."""
-        return self.spec.instrument(self._build(self.requested))
+        return self.spec.instrument(self._build(self.requested), lag=self.double_lag)
+
+    @cached_property
+    def replay_world(self) -> World:
+        """The world counterexamples are replayed in: ``world`` with the exact (absolute)
+        ghost state wherever the finite one of a looping world only over-approximates
+        (``double``); ``world`` itself otherwise."""
+        exact = self.spec.instrument(self._build(self.requested), exact=True)
+        return self.world if exact.names == self.world.names else exact
 
     @cached_property
     def twin(self) -> World | None:
@@ -114,6 +125,9 @@ def resolve(scheme: str, lock: str, scenario: str, requested: WorldParams,
     s, d = scheme_for(scheme, mount), DISCIPLINES[lock]
     if prop not in PROPERTIES:
         raise KeyError(prop)
+    if requested.looping and PROPERTIES[prop].needs_twin:
+        raise ValueError(f"{prop} needs a wide-counter twin, which a looping world does not "
+                         "have (checks.options.looping_properties)")
     return ResolvedCheck(scheme, lock, scenario, prop, requested,
                          effective_params(s, d, requested), prop in s.by_design, mount)
 

@@ -1,6 +1,6 @@
-"""The finite ghost state (``backward``'s saturated ages, ``unseen``'s freshness bits;
-``specs.properties``) against the absolute one on recorded rows: the same verdicts and
-shortest lengths, in both back ends.
+"""The finite ghost state (``backward``'s saturated ages per key, ``unseen``'s freshness
+bits, ``lost``'s order bits, ``double``'s saturated lags; ``specs.properties``) against the
+absolute one on recorded rows: the same verdicts and shortest lengths, in both back ends.
 
 ``python tests/test_finite_history.py`` compares every row of ``expected_verdicts.json``
 (about a minute with the native back end) and exits 1 on any difference."""
@@ -28,7 +28,7 @@ ROWS = [
 ]
 
 
-FINITE = ("backward", "unseen")  # the properties with a finite ghost state
+FINITE = ("backward", "unseen", "lost", "double")  # the properties with a finite ghost state
 
 
 def _finite(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -58,9 +58,15 @@ def test_the_finite_history_is_used_in_looping_worlds(monkeypatch) -> None:
     world = rc._build(rc.requested)  # not yet instrumented
     looping = dataclasses.replace(world, params={**world.params, "looping": True})
     names = {v.name for v in props.Monitor("backward").instrument(looping).variables}
-    assert "g.incs" not in names and any(n.startswith("g.O.d") for n in names)
+    assert "g.incs" not in names and any(n.startswith("g.O.age") for n in names)
+    assert "g.O.d0" in {v.name for v in props.Monitor("backward", finite=True).instrument(
+        world).variables}
     names = {v.name for v in props.Monitor("unseen").instrument(looping).variables}
     assert "g.U.cons" not in names and "g.U.fresh" in names
+    names = {v.name for v in props.Monitor("lost").instrument(looping).variables}
+    assert "g.G" not in names and "g.[fd1.hi<P1.Gs]" in names
+    names = {v.name for v in props.Monitor("double").instrument(looping).variables}
+    assert "g.G" not in names and "g.fd1.laglo" in names
 
 
 if __name__ == "__main__":
