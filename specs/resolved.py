@@ -102,7 +102,8 @@ class ResolvedCheck:
     def variant(self) -> str:
         """``SCHEME --lock LOCK --scenario SCENARIO``, as a user would type it."""
         mount = "".join(f" --mount-option {o}" for o in self.mount_options)
-        return f"{self.scheme}{mount} --lock {self.lock} --scenario {self.scenario}"
+        vfs = f" --vfs {self.requested.vfs}" if self.requested.vfs else ""
+        return f"{self.scheme}{mount}{vfs} --lock {self.lock} --scenario {self.scenario}"
 
 
 def resolve(scheme: str, lock: str, scenario: str, requested: WorldParams,

@@ -28,8 +28,9 @@ from model.cfront.syntax import (
     LANG,
     SKIPPED,
     calls,
-    first_error,
     statements,
+    syntax_error,
+    syscall_define,
     touches_errseq,
     touches_shared,
     walk,
@@ -107,15 +108,30 @@ class CScheme(Scheme):
     def _parse(self) -> None:
         tree = Parser(LANG).parse(self.source)
         root = tree.root_node
-        if root.has_error:
-            bad = first_error(root)
+        bad = syntax_error(root)
+        if bad is not None:
             near = bad.text.decode()[:30].splitlines()[0] if bad.text else ""
             what = (f"expected '{bad.type}'" if bad.is_missing else
                     f"syntax error near '{near}'")
             raise self.error(bad, what)
-        for item in root.named_children:
+        items = root.named_children
+        syscall: Node | None = None
+        for i, item in enumerate(items):
+            nxt = items[i + 1] if i + 1 < len(items) else None
+            if syscall_define(item, nxt) == "syncfs":
+                syscall = syscall or item
+            if syscall_define(item, nxt) is not None or (
+                    i and syscall_define(items[i - 1], item) is not None):
+                continue
             self._top(item)
         self.tested_mount_options = self._tested_options(root)
+        if syscall is not None:
+            what = ("holds a VFS change (fs/sync.c's syncfs), not a scheme (no ovl_sync_fs)"
+                    if self.sync_fs_fn is None and self.syncfs_fn is None else
+                    "holds a VFS change next to the scheme: put fs/sync.c's syncfs in a file "
+                    "of its own")
+            raise self.error(syscall, f"this file {what}: give it with --vfs FILE, "
+                                      "together with a scheme")
         if self.sync_fs_fn is None and self.syncfs_fn is None:
             raise CError(self.path, self.source, 0, 0,
                          "no 'ovl_sync_fs(struct super_block *sb, int wait)' (nor an "
