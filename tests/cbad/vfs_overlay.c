@@ -1,4 +1,4 @@
-/* a VFS file reaching into overlayfs */
+/* a VFS file reaching into overlayfs: the VFS knows only the file's own superblock */
 SYSCALL_DEFINE1(syncfs, int, fd)
 {
 	struct fd f = fdget(fd);
@@ -13,7 +13,8 @@ SYSCALL_DEFINE1(syncfs, int, fd)
 	ret = sync_filesystem(sb);
 	up_read(&sb->s_umount);
 
-	ret2 = errseq_check_and_advance(&upper_sb->s_wb_err, &f.file->f_sb_err);
+	ret2 = errseq_check_and_advance(&ovl_upper_mnt(OVL_FS(sb))->mnt_sb->s_wb_err,
+					&f.file->f_sb_err);
 
 	fdput(f);
 	return ret ? ret : ret2;
