@@ -107,6 +107,9 @@ def test_a_helper_style_vfs_gives_v5_11(capsys) -> None:
     err = capsys.readouterr().err
     assert "vfs_do_syncfs.c:19: note: sync_filesystem: the model's" in err
     assert "vfs_do_syncfs.c:33: note: fdput() is a no-op" in err
+    fd_file = str(HERE / "cgood" / "vfs_fd_file.c")  # fd_file(f), as later kernels spell it
+    row = ("cursor", "none", "seed", {})
+    assert run_case("cursor", "none", "seed", {"vfs": fd_file}) == EXPECTED[key(*row)]
 
 
 def _line(path: str, text: str) -> int:

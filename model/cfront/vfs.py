@@ -84,6 +84,10 @@ class VfsFn(Fn):
         fn = self.fname(node)
         if fn == "fdget":
             return Val("ptr", ptr="fd")
+        if fn == "fd_file":  # v6.12 on: fd_file(f) is f.file
+            return Val("ptr", ptr="file")
+        if fn == "fd_empty":  # the model's file is open
+            return Val("int", ZERO)
         if fn == "file_inode":
             return Val("ptr", ptr="inode")
         if fn in ("ovl_upper_mnt", "OVL_FS", "ovl_should_sync"):

@@ -1,9 +1,10 @@
 /*
- * fs/sync.c, v5.11 (unchanged from v5.8, 735e4ae5ba28 "vfs: track per-sb writeback errors
- * and report them to syncfs", to the CLASS(fd) rewrite of v6.12): syncfs(2) syncs the
- * file's superblock, then checks the superblock's s_wb_err against the file's f_sb_err and
- * advances the cursor, with no lock on it.  For a file on an overlay sb is the overlay's
- * superblock (O); for a file on the upper fs, the upper's (U).
+ * fs/sync.c, v5.11 (the same since v5.8, 735e4ae5ba28 "vfs: track per-sb writeback errors
+ * and report them to syncfs"; later kernels spell the fd accessors fd_file(f), CLASS(fd, f),
+ * around the same check): syncfs(2) syncs the file's superblock, then checks the
+ * superblock's s_wb_err against the file's f_sb_err and advances the cursor, with no lock
+ * on it.  For a file on an overlay sb is the overlay's superblock (O); for a file on the
+ * upper fs, the upper's (U).
  *
  * The model's own VFS (no --vfs): --vfs model/vfs/v5_11.c gives the same worlds.
  */
