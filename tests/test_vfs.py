@@ -110,6 +110,10 @@ def test_a_helper_style_vfs_gives_v5_11(capsys) -> None:
     fd_file = str(HERE / "cgood" / "vfs_fd_file.c")  # fd_file(f), as later kernels spell it
     row = ("cursor", "none", "seed", {})
     assert run_case("cursor", "none", "seed", {"vfs": fd_file}) == EXPECTED[key(*row)]
+    # no syscall: the one helper that checks f_sb_err, 'struct file *filp' placed by type
+    only = str(HERE / "cgood" / "vfs_helper_only.c")
+    assert run_case("cursor", "none", "seed", {"vfs": only}) == EXPECTED[key(*row)]
+    assert any("function 'unused' skipped" in n for n in load_vfs(only).notes)
 
 
 def _line(path: str, text: str) -> int:

@@ -57,6 +57,9 @@ class VfsFn(Fn):
 
     sb_word: str = "O"
     result_local: str | None = None  # the local the syscall returns besides ret: the IR's ret
+    #: how the returns give the result: "vfs" (``ret ? ret : ret2``, which
+    #: ``kernel.syncfs_return`` combines) or "own" (the IR's ret holds it as is)
+    combine: str | None = None
 
     # ---- names ---------------------------------------------------------------------------
     def local_var(self, name: str) -> Var:
@@ -206,15 +209,13 @@ class VfsFn(Fn):
         self.env.dead = True
         self.env.jump = self.ret_label
 
-    combine: str | None = None
-
 
 class CVfs(CScheme):
     """A VFS change read from a C file (see the module docstring).  Not a scheme: it has
     no ``ovl_sync_fs``; :meth:`check` is what ``CallCtx.vfs_check`` runs instead of the
     model's own ``errseq_check_and_advance``."""
 
-    def __init__(self, path: str, source: bytes):  # noqa: PLW0231 (the scheme's parse is not ours)
+    def __init__(self, path: str, source: bytes):  # a scheme's parse is not ours: no super()
         self.path = path
         self.base = os.path.basename(path)
         self.source = source
@@ -236,7 +237,8 @@ class CVfs(CScheme):
         self.open_upper = False
         self.mustinc = False  # type: ignore[misc]
         self.entry: Node | None = None  # the syscall's body (or the helper holding the check)
-        self.entry_params: list[str] = []
+        self.entry_params: dict[str, str] = {}
+        self.param_ptrs: dict[str, dict[str, str]] = {}  # function -> pointer parameters
         self.result_local: str | None = None
         self._parse_vfs()
         self.sync_fs_fn = self.entry  # where a located message with no line of its own goes
@@ -280,7 +282,9 @@ class CVfs(CScheme):
                              "helper such as 'static int do_syncfs(struct file *file)' that "
                              "checks file->f_sb_err)" + (f": {', '.join(tops)} all do"
                                                          if tops else ""))
-            self.entry_params, self.entry = self.helpers.pop(tops[0])
+            _, self.entry = self.helpers.pop(tops[0])
+            # the entry's own parameters, by their types (struct file *, struct super_block *)
+            self.entry_params = self.param_ptrs.get(tops[0], {})
         self.result_local = self._result_local()
         reached: set[str] = set()
         work = [self.entry]
@@ -327,6 +331,10 @@ class CVfs(CScheme):
                     pd = pd.child_by_field_name("declarator")
                 if pd is not None:
                     params.append((pd.text or b"").decode())
+                    ty = (p.child_by_field_name("type").text or b"").decode()  # type: ignore[union-attr]
+                    self.param_ptrs.setdefault(name, {})[params[-1]] = (
+                        "file" if ty == "struct file" else
+                        "sb" if ty == "struct super_block" else "?")
             body = item.child_by_field_name("body")
             if body is not None:
                 self.helpers[name] = (params, body)
@@ -371,8 +379,7 @@ class CVfs(CScheme):
         fn.read_u_regions = False
         fn.env = Env()
         fn.env.ptrs.update({"file": "file", "sb": "sb"})
-        for p in self.entry_params:
-            fn.env.ptrs.setdefault(p, "?")
+        fn.env.ptrs.update(self.entry_params)
         end = b.label("syncfs.vfs.end")
         fn.ret_label = end
         for st in self.entry.named_children:
@@ -382,10 +389,6 @@ class CVfs(CScheme):
         envs = fn.returns + ([fn.env] if not fn.env.dead else [])
         fn.env = merge_returns(fn, envs)
         fn.flush()
-
-    # a VFS file is no scheme: these hooks are never the world's
-    def mount(self, ov, b) -> None:  # type: ignore[no-untyped-def]
-        raise AssertionError("a VFS file has no mount code")
 
 
 _CACHE: dict[str, CVfs] = {}
