@@ -170,6 +170,13 @@ def test_export_spin_compare_and_bench_take_vfs(capsys, tmp_path) -> None:
     assert got["settings"]["vfs"] == LAYTON
 
 
+def test_sweep_takes_vfs(capsys) -> None:
+    up = "syncers=1,syncs=1,errors=1,upper-syncers=0,upper-syncs=1,threads=1,overlays=1"
+    assert main(["sweep", "--scheme", "none", "--lock", "none", "--property", "lost",
+                 "--up-to", up, "--vfs", LAYTON, "--no-cache", "--jobs", "1"]) == 0
+    assert "vfs=" + LAYTON.replace("/", "%2F") in capsys.readouterr().out
+
+
 def test_spin_agrees_on_a_vfs_world(capsys) -> None:
     spin = pytest.importorskip("checks.spin")
     if not spin.available():
