@@ -108,7 +108,11 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
     p = effective_params(scheme, discipline, p)
     if p.vfs and p.flock:
         raise ValueError("--vfs and --flock both say what the VFS does: give one")
-    vfs = None
+    # a scheme file that changes the VFS too: its syncfs is the VFS (with --vfs, refused;
+    # --flock, which the CLI refuses with it, is the model's VFS and so has nothing to say)
+    vfs = getattr(scheme, "vfs", None)
+    if vfs is not None and p.vfs:
+        raise scheme.vfs_conflict("--vfs")  # type: ignore[attr-defined]
     if p.vfs:
         from model.cfront.vfs import load_vfs
 
@@ -183,7 +187,8 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
                 kernel.check_and_advance(b, L, "U", f.cursor, ret, len(f.holders) > 1,
                                          f.name, f.layer)
             else:
-                call = CallCtx(ov, f, b, ret, sret, discipline, p.flock, len(f.holders) > 1,
+                call = CallCtx(ov, f, b, ret, sret, discipline, p.flock and vfs is None,
+                               len(f.holders) > 1,
                                shared.declare, p.sync_fs_errors == "returned", vfs)
                 scheme.sync_fs(call)
                 scheme.check(call)

@@ -113,6 +113,9 @@ def resolve(scheme: str, lock: str, scenario: str, requested: WorldParams,
     load_catalogue()
     mount = tuple(sorted(set(mount_options)))
     s, d = scheme_for(scheme, mount), DISCIPLINES[lock]
+    if getattr(s, "vfs", None) is not None and (requested.vfs or requested.flock):
+        # a scheme file with its own syncfs: located at it (model.cfront.CError, exit 2)
+        raise s.vfs_conflict("--vfs" if requested.vfs else "--flock")  # type: ignore[attr-defined]
     if prop not in PROPERTIES:
         raise KeyError(prop)
     return ResolvedCheck(scheme, lock, scenario, prop, requested,

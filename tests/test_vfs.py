@@ -116,6 +116,24 @@ def test_a_helper_style_vfs_gives_v5_11(capsys) -> None:
     assert any("function 'unused' skipped" in n for n in load_vfs(only).notes)
 
 
+def test_a_scheme_file_may_change_the_vfs_too(capsys) -> None:
+    """tests/cgood/vfs_in_scheme.c is none.c and layton_flock.c's syscall in one file (a
+    patch of two files, pasted whole): its syscall is the scheme's VFS, on O and on U, so
+    its worlds are 'none --vfs layton_flock.c'; --vfs or --flock with it is refused at the
+    syscall (exit 2, located)."""
+    path = str(HERE / "cgood" / "vfs_in_scheme.c")
+    for scenario in ("shared-fd", "race"):
+        assert (run_case(path, "none", scenario, {}, nosym=False)
+                == run_case("none", "none", scenario, {"vfs": LAYTON}, nosym=False))
+    row = _line(path, "SYSCALL_DEFINE1(syncfs")
+    for extra in (["--flock"], ["--vfs", V5_11]):
+        assert main(["check", path, *extra]) == 2
+        err = capsys.readouterr().err.splitlines()
+        assert err[0] == (f"{path}:{row}:1: error: this scheme file changes the VFS itself "
+                          f"(fs/sync.c's syncfs): {extra[0]} cannot replace it"), err
+        assert len(err) == 3
+
+
 def _line(path: str, text: str) -> int:
     return next(i for i, t in enumerate(Path(path).read_text().splitlines(), 1) if text in t)
 

@@ -67,6 +67,9 @@ class CScheme(Scheme):
         self.check_fn: Node | None = None  # s_op->errseq_check_advance (V. Goyal v3)
         self.open_upper = False  # the open path samples U into f_sb_err (V. Goyal v3)
         self.fill_super_fn: Node | None = None
+        #: fs/sync.c's syncfs in the same file (model.cfront.vfs.CVfs), or None
+        self.vfs = None
+        self.vfs_node: Node | None = None
         #: the file has the MUSTINC RFC's lib/errseq.c hunk: the world uses its layout
         self.mustinc = False  # type: ignore[misc]
         self.summary = f"C scheme {self.base}"  # type: ignore[misc]
@@ -104,6 +107,12 @@ class CScheme(Scheme):
         f = loc.split(".", 1)[-1]
         return self.fields.get(f) == "errseq_t"
 
+    def vfs_conflict(self, option: str) -> CError:
+        """``--vfs`` or ``--flock`` given with a scheme file that changes the VFS itself."""
+        assert self.vfs_node is not None
+        return self.error(self.vfs_node, f"this scheme file changes the VFS itself (fs/sync.c's "
+                                         f"syncfs): {option} cannot replace it")
+
     # ---- parsing -------------------------------------------------------------------------
     def _parse(self) -> None:
         tree = Parser(LANG).parse(self.source)
@@ -125,13 +134,17 @@ class CScheme(Scheme):
                 continue
             self._top(item)
         self.tested_mount_options = self._tested_options(root)
-        if syscall is not None:
-            what = ("holds a VFS change (fs/sync.c's syncfs), not a scheme (no ovl_sync_fs)"
-                    if self.sync_fs_fn is None and self.syncfs_fn is None else
-                    "holds a VFS change next to the scheme: put fs/sync.c's syncfs in a file "
-                    "of its own")
-            raise self.error(syscall, f"this file {what}: give it with --vfs FILE, "
+        if syscall is not None and self.sync_fs_fn is None and self.syncfs_fn is None:
+            raise self.error(syscall, "this file holds a VFS change (fs/sync.c's syncfs), not "
+                                      "a scheme (no ovl_sync_fs): give it with --vfs FILE, "
                                       "together with a scheme")
+        if syscall is not None:
+            # the patch changes the VFS too: its syncfs is this scheme's (as --vfs would be)
+            from model.cfront.vfs import CVfs
+
+            self.vfs = CVfs(self.path, self.source, embedded=True)
+            self.vfs.notes = self.notes  # one list: --verbose prints them in file order
+            self.vfs_node = syscall
         if self.sync_fs_fn is None and self.syncfs_fn is None:
             raise CError(self.path, self.source, 0, 0,
                          "no 'ovl_sync_fs(struct super_block *sb, int wait)' (nor an "

@@ -36,6 +36,7 @@ from model.cfront.syntax import (
     ERRSEQ_LIB,
     LANG,
     PRIMITIVES,
+    SKIPPED,
     calls,
     syntax_error,
     syscall_define,
@@ -215,7 +216,10 @@ class CVfs(CScheme):
     no ``ovl_sync_fs``; :meth:`check` is what ``CallCtx.vfs_check`` runs instead of the
     model's own ``errseq_check_and_advance``."""
 
-    def __init__(self, path: str, source: bytes):  # a scheme's parse is not ours: no super()
+    def __init__(self, path: str, source: bytes, embedded: bool = False):  # no super(): a
+        # scheme's parse is not ours.  ``embedded``: the syscall in a scheme's own file
+        # (its overlayfs functions are the scheme's, not an error here)
+        self.embedded = embedded
         self.path = path
         self.base = os.path.basename(path)
         self.source = source
@@ -296,7 +300,9 @@ class CVfs(CScheme):
                     work.append(hb)
         for n in [n for n in self.helpers if n not in reached]:
             _, hb = self.helpers.pop(n)
-            self.note(hb.parent or hb, f"function '{n}' skipped (the syscall does not call it)")
+            if not self.embedded:
+                self.note(hb.parent or hb, f"function '{n}' skipped (the syscall does not "
+                                           "call it)")
 
     def _vfs_top(self, item: Node) -> None:
         t = item.type
@@ -310,6 +316,8 @@ class CVfs(CScheme):
                 raise self.error(item, "function definition not understood")
             fname = d.child_by_field_name("declarator")
             name = (fname.text or b"").decode() if fname is not None else ""
+            if self.embedded and (name.startswith("ovl_") or name in SKIPPED):
+                return  # the scheme's
             if name.startswith("ovl_"):
                 raise self.error(fname or item, f"'{name}' is overlayfs's: a --vfs file holds "
                                  "only a VFS change (fs/sync.c's syncfs); give this file as "
@@ -339,6 +347,8 @@ class CVfs(CScheme):
             if body is not None:
                 self.helpers[name] = (params, body)
             return
+        if self.embedded:
+            return  # the scheme reads (or notes) what is not a function
         if t == "struct_specifier" or (t == "declaration" and b"ovl_fs" in (item.text or b"")):
             self.note(item, "declaration ignored")
             return
