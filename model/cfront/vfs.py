@@ -126,8 +126,9 @@ class VfsFn(Fn):
             if name == self.result_local and init is not None:
                 v = self.env.vals.get(name)
                 if v is None or v.static != 0:
-                    raise self.err(init, f"'{name}', the result the syscall returns, starts "
-                                         "at 0 or is assigned before it is read")
+                    raise self.err(init, f"'{name}' is the errseq result the syscall "
+                                         "returns (the model's ret, 0 when the call begins): "
+                                         "initialise it to 0, or assign it before it is read")
                 # the IR's ret is 0 when the call begins: nothing to store
                 var = self.call.ret  # type: ignore[union-attr]
                 self.env.pending.pop(var.name, None)
@@ -189,7 +190,7 @@ class VfsFn(Fn):
         ret, sret = call.ret, Var(call.sret.name)
         canonical: Expr = (E.ite(E.ne(sret, ZERO), sret, ret) if call.sync_fs_returned
                            else ret)
-        if value in (canonical, ret) and (value == canonical or not call.sync_fs_returned):
+        if value == canonical:
             kind = "vfs"  # what kernel.syncfs_return combines: nothing to store
         else:
             kind = "own"
