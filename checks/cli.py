@@ -13,6 +13,7 @@ violation found but some verdict is unknown (a limit was hit), 130 interrupted.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -185,6 +186,14 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
 
         for note in load_vfs(params.vfs).notes:
             click.echo(note, err=True)
+        s = scheme_for(scheme, mount)
+        hook = ("f_op->syncfs" if getattr(s, "syncfs_fn", None) is not None else
+                "s_op->errseq_check_advance" if getattr(s, "check_fn", None) is not None
+                else None)
+        if hook is not None:
+            click.echo(f"{os.path.basename(params.vfs)}: note: the scheme's {hook} replaces "
+                       "this syncfs's check on files on the overlay: it reaches files on U "
+                       "only", err=True)
     line = progress_line() if engine != "smt" else None
     try:
         result = run_check(scheme, lock, scenario, params, chosen or None, engine=engine,

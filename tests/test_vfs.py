@@ -116,6 +116,12 @@ def test_a_helper_style_vfs_gives_v5_11(capsys) -> None:
     assert any("function 'unused' skipped" in n for n in load_vfs(only).notes)
 
 
+def test_a_scheme_hook_wins_on_overlay_files_with_a_note(capsys) -> None:
+    assert main(["check", "upper-cursor", "--vfs", LAYTON, "--scenario", "seed", "-v"]) == 0
+    assert ("layton_flock.c: note: the scheme's s_op->errseq_check_advance replaces this "
+            "syncfs's check on files on the overlay") in capsys.readouterr().err
+
+
 def test_a_scheme_file_may_change_the_vfs_too(capsys) -> None:
     """tests/cgood/vfs_in_scheme.c is none.c and layton_flock.c's syscall in one file (a
     patch of two files, pasted whole): its syscall is the scheme's VFS, on O and on U, so
