@@ -349,8 +349,9 @@ def run_ladder(rows: Sequence[Row], variants: Sequence[tuple[str, str]],
                on_row: Callable[[RowResult], None] | None = None,
                extra: Callable[[RowSpec, RowResult], RowResult] | None = None,
                backend: str = "auto", executor: Executor | None = None,
-               mount_options: tuple[str, ...] = ()) -> BenchResult:
-    """Run every variant on every row, each in its own process; ``on_row`` sees each
+               mount_options: tuple[str, ...] = (), vfs: str = "") -> BenchResult:
+    """Run every variant on every row, each in its own process (``vfs``: ``--vfs FILE``,
+    put into every row's bounds); ``on_row`` sees each
     :class:`RowResult` as it is finished (to print the table as it grows).  ``extra`` may add
     columns to a finished row (another engine's figures in ``PropertyFigures.extra``).
     ``backend``: the explicit engine's back end (``auto``: Python up to
@@ -361,6 +362,9 @@ def run_ladder(rows: Sequence[Row], variants: Sequence[tuple[str, str]],
     ratios compare one machine with itself); rows are reported in ladder order."""
     results: list[RowResult] = []
     specs = []
+    if vfs:
+        rows = [dataclasses.replace(r, params=dataclasses.replace(r.params, vfs=vfs))
+                for r in rows]
     for scheme, lock in variants:
         for row in rows:
             chosen = tuple(properties_for(row.params, props))
@@ -382,6 +386,8 @@ def run_ladder(rows: Sequence[Row], variants: Sequence[tuple[str, str]],
                 "cluster": executor is not None}
     if mount_options:
         settings["mount_options"] = list(mount_options)
+    if vfs:
+        settings["vfs"] = vfs
     return BenchResult(ladder, settings, machine(backend), tuple(results))
 
 

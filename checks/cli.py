@@ -13,6 +13,7 @@ violation found but some verdict is unknown (a limit was hit), 130 interrupted.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -40,6 +41,7 @@ from checks.options import (
     mount_options_for,
     pick,
     pick_scheme,
+    pick_vfs,
     properties,
     scenario_params,
     split,
@@ -181,6 +183,19 @@ def check_cmd(scheme: str, lock: str, flock: bool, scenario: str, props: tuple[s
         check_output_path(output)
     params = bounds_from(scenario, flock, **bounds)
     chosen = looping_properties(params, chosen)
+    if verbose and params.vfs:
+        from model.cfront.vfs import load_vfs
+
+        for note in load_vfs(params.vfs).notes:
+            click.echo(note, err=True)
+        s = scheme_for(scheme, mount)
+        hook = ("f_op->syncfs" if getattr(s, "syncfs_fn", None) is not None else
+                "s_op->errseq_check_advance" if getattr(s, "check_fn", None) is not None
+                else None)
+        if hook is not None:
+            click.echo(f"{os.path.basename(params.vfs)}: note: the scheme's {hook} replaces "
+                       "this syncfs's check on files on the overlay: it reaches files on U "
+                       "only", err=True)
     line = progress_line() if engine != "smt" else None
     try:
         result = run_check(scheme, lock, scenario, params, chosen or None, engine=engine,
@@ -314,6 +329,8 @@ def replay_cmd(key: str, fmt: str, output: str | None) -> None:
         pick("--sync-fs-errors value", over["sync_fs_errors"], list(SYNC_FS_ERRORS))
     if "open_at" in over:
         pick("open_at value", over["open_at"], list(OPEN_AT))
+    if "vfs" in over:
+        pick_vfs(over["vfs"], bool(over.get("flock")))
     mount = mount_options_for([scheme], k.mount_options)
     rc = resolve(scheme, lock, scenario, scenario_params(scenario, **over), prop, mount)
     try:
@@ -436,6 +453,8 @@ def spin_cmd(scheme: str, props: tuple[str, ...], lock: str, flock: bool, scenar
 @click.option("--spin", is_flag=True, help="add SPIN's figures (needs the spin binary)")
 @click.option("--from-json", "from_json", metavar="FILE",
               help="run nothing: render the table (and --json, --png) from an earlier --json")
+@click.option("--vfs", metavar="FILE",
+              help="fs/sync.c's syncfs in C (model/vfs/*.c) for every variant and row")
 @backend_option
 @cluster.dask_option
 @mount_option
@@ -443,7 +462,7 @@ def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[s
               props: tuple[str, ...], max_seconds: float, max_memory: int, no_symmetry: bool,
               fmt: str, json_path: str | None, png_path: str | None, spin: bool,
               from_json: str | None, backend: str, dask_address: str | None,
-              mount_options: tuple[str, ...] = ()) -> None:
+              mount_options: tuple[str, ...] = (), vfs: str | None = None) -> None:
     """Run the benchmark ladder: states, transitions, states/s, memory and time to verdict
     per variant, scenario size and property; print the table as it grows."""
     from checks import bench
@@ -460,6 +479,7 @@ def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[s
     chosen_variants = [_bench_variant(v) for v in split(variants)] or list(bench.VARIANTS)
     # --mount-option: given to the variants whose code tests it (refused if none does)
     mount = mount_options_for([s for s, _ in chosen_variants], mount_options)
+    vfs = pick_vfs(vfs) if vfs is not None else ""
     for path in (json_path, png_path):
         if path:
             check_output_path(path)
@@ -494,7 +514,7 @@ def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[s
                                       progress=progress_line() is not None, ladder=ladder,
                                       on_row=lambda r: click.echo(line(r.to_json(), columns)),
                                       extra=extra, backend=backend, executor=executor,
-                                      mount_options=mount)
+                                      mount_options=mount, vfs=vfs)
         doc = result.to_json()
         notes = render_bench.render_notes(doc) if fmt == "markdown" else ""
         if notes:

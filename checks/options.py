@@ -224,6 +224,9 @@ bound_options = _group(
     click.option("--sync-fs-errors",
                  help="returned (v5.17+; 5.10.y-5.16.y stable) | ignored (v5.11-v5.16 mainline)"),
     click.option("--open-first", is_flag=True, help="open every file before anything runs"),
+    click.option("--vfs", metavar="FILE",
+                 help="fs/sync.c's syncfs in C as a VFS patch leaves it (model/vfs/*.c); "
+                      "combines with any scheme, for files on the overlay and on U"),
 )
 
 #: ``--lock``, ``--flock`` and ``--scenario``: which variant, where (one variant per command)
@@ -287,8 +290,11 @@ def bounds_from(scenario: str, flock: bool, syncers: int | None = None,
                 upper_syncs: int | None = None, errors: str | None = None,
                 counter_bits: int | None = None, overlays: int | None = None,
                 threads: int | None = None, sync_fs_errors: str | None = None,
-                open_first: bool = False) -> WorldParams:
-    """``scenario``'s bounds with the :func:`bound_options` given, validated."""
+                open_first: bool = False, vfs: str | None = None) -> WorldParams:
+    """``scenario``'s bounds with the :func:`bound_options` given, validated (``vfs``: read
+    now, so that a bad file is reported before any search runs)."""
+    if vfs is not None:
+        vfs = pick_vfs(vfs, flock)
     if sync_fs_errors is not None:
         pick("--sync-fs-errors value", sync_fs_errors, list(SYNC_FS_ERRORS))
     if open_first and scenario == "late-open":
@@ -300,7 +306,25 @@ def bounds_from(scenario: str, flock: bool, syncers: int | None = None,
         errors_forever=True if errors is not None and errors.startswith("inf:") else None,
         counter_bits=counter_bits, overlays=overlays, threads_per_file=threads,
         sync_fs_errors=sync_fs_errors, flock=True if flock else None,
-        open_at="first" if open_first else None)
+        open_at="first" if open_first else None, vfs=vfs)
+
+
+def pick_vfs(path: str, flock: bool = False) -> str:
+    """``--vfs FILE``: the path, once the file is read and lowered (a bad file raises
+    ``model.cfront.CError``, located; ``main`` prints it, exit 2)."""
+    from model.cfront.vfs import load_vfs
+
+    if flock:
+        raise InputError("--vfs and --flock both say what syncfs does after "
+                         "sync_filesystem(): give one (--flock is model/vfs/layton_flock.c)")
+    if not path.endswith(".c"):
+        raise InputError(f"--vfs {path!r}: expected a C file (FILE.c) holding fs/sync.c's "
+                         "syncfs, e.g. model/vfs/layton_flock.c")
+    try:
+        load_vfs(path)
+    except OSError as e:
+        raise InputError(f"cannot read VFS file {path!r}: {e.strerror}") from None
+    return path
 
 
 def budget_from(max_states: int | None = None, max_seconds: float | None = None,

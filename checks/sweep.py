@@ -228,6 +228,8 @@ def cache_key(rc: ResolvedCheck, budget: Budget) -> str:
          "params": rc.params.to_json(), "symmetry": budget.symmetry,
          "max_states": budget.max_states, "max_seconds": budget.max_seconds,
          "max_mib": budget.max_mib}
+    if rc.requested.vfs:  # --vfs FILE: its code decides the verdict too
+        d["vfs_source"] = _scheme_source(rc.requested.vfs)
     return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:32]
 
 

@@ -66,6 +66,12 @@ class CallCtx:
     cursor_shared: bool  # another thread holds the same open file
     declare: Callable[[str, str, bool], None]  # declare a shared variable (name, doc, errseq)
     sync_fs_returned: bool = True  # v5.17+: syncfs gets ->sync_fs's error (--sync-fs-errors)
+    #: ``--vfs FILE``: the VFS change (``model.cfront.vfs.CVfs``) whose syscall runs after
+    #: ``sync_filesystem()`` in place of the model's check, on overlay and upper files alike
+    vfs: object | None = None
+    #: set by a VFS file whose return is not ``ret ? ret : ret2``: ``ret`` holds the
+    #: syscall's result as is, and ``kernel.syncfs_return`` does not combine ``sret`` again
+    result_final: bool = False
 
     @property
     def L(self) -> ErrseqLayout:
@@ -79,7 +85,11 @@ class CallCtx:
         """The tail of the syncfs syscall (fs/sync.c): ``errseq_check_and_advance(&sb->s_wb_err,
         &file->f_sb_err)`` with no lock on the cursor; with the ``--flock`` switch, J. Layton's
         "vfs: protect updates to file->f_sb_err with f_lock" (2020-12-03, resent 2020-12-19
-        and 2021-01-04, not merged) instead: :meth:`check_advance_under_f_lock`."""
+        and 2021-01-04, not merged) instead: :meth:`check_advance_under_f_lock`.  With
+        ``--vfs FILE``, the file's ``syncfs`` instead (``model.cfront.vfs``)."""
+        if self.vfs is not None:
+            self.vfs.check(self, word)  # type: ignore[attr-defined]
+            return
         if self.flock:
             self.check_advance_under_f_lock(word)
             return

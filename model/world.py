@@ -65,6 +65,9 @@ class WorldParams:
     #: writeback completes errors for ever, each time any errno of ``errors``
     #: (``--errors inf:EIO,ENOSPC``)
     errors_forever: bool = False
+    #: ``--vfs FILE``: fs/sync.c's syncfs in C, as a VFS patch leaves it (model.cfront.vfs);
+    #: "" is the model's own (v5.8+ ``errseq_check_and_advance``, or ``flock``)
+    vfs: str = ""
 
     @property
     def looping(self) -> bool:
@@ -75,12 +78,15 @@ class WorldParams:
                 or (self.upper_syncers > 0 and self.upper_syncs == FOREVER))
 
     def to_json(self) -> dict[str, Any]:
-        """The one JSON encoding of the bounds: every field (``errors_forever`` only when
-        set), errors by errno name, a call count of FOREVER as ``"inf"``."""
+        """The one JSON encoding of the bounds: every field, errors by errno name, a call
+        count of FOREVER as ``"inf"`` (``errors_forever`` and ``vfs`` only when set, so that
+        the encodings recorded before them stay the same)."""
         d = asdict(self)
         d["errors"] = [errno_name(e) for e in self.errors]
         if not self.errors_forever:
-            del d["errors_forever"]  # (absent unless set: recorded outputs stay as they were)
+            del d["errors_forever"]
+        if not self.vfs:
+            del d["vfs"]
         for k in ("syncs", "upper_syncs"):
             if d[k] == FOREVER:
                 d[k] = "inf"
@@ -122,6 +128,17 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
     """Assemble the world for ``scheme`` under ``discipline`` within the bounds ``p`` (as
     :func:`effective_params` adjusts them)."""
     p = effective_params(scheme, discipline, p)
+    if p.vfs and p.flock:
+        raise ValueError("--vfs and --flock both say what the VFS does: give one")
+    # a scheme file that changes the VFS too: its syncfs is the VFS (with --vfs, refused;
+    # --flock, which the CLI refuses with it, is the model's VFS and so has nothing to say)
+    vfs = getattr(scheme, "vfs", None)
+    if vfs is not None and p.vfs:
+        raise scheme.vfs_conflict("--vfs")  # type: ignore[attr-defined]
+    if p.vfs:
+        from model.cfront.vfs import load_vfs
+
+        vfs = load_vfs(p.vfs)
     L = ErrseqLayout(p.counter_bits, mustinc=scheme.mustinc)
     shared = _Decls()
     shared.declare("U", "upper_sb->s_wb_err", True)
@@ -139,6 +156,8 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
         for fname, doc, errseq in scheme.ofs_fields:
             shared.declare(ov.field(fname), doc, errseq)
 
+    # a file on the upper fs, seen by a VFS file: its superblock is U, and it has no ovl_fs
+    upper = OverlayCtx(-1, "U", "U", "upper", L, 0)
     files: list[FileInfo] = []
     actors: list[Actor] = []
     locals_: list[VarDecl] = []
@@ -192,19 +211,29 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
                                                 ("actor", actor))),
                            assigns={ret.name: ZERO, sret.name: ZERO})
             end = b.label("syncfs.end")
-            if ov is None:
+            final = False
+            if ov is None and vfs is not None:
+                # the VFS change applies to a file on the upper fs too (sb is U's)
+                call = CallCtx(upper, f, b, ret, sret, discipline, False, len(f.holders) > 1,
+                               shared.declare, False, vfs)
+                call.vfs_check("U")
+                final = call.result_final
+            elif ov is None:
                 kernel.check_and_advance(b, L, "U", f.cursor, ret, len(f.holders) > 1,
                                          f.name, f.layer)
             else:
-                call = CallCtx(ov, f, b, ret, sret, discipline, p.flock, len(f.holders) > 1,
-                               shared.declare, p.sync_fs_errors == "returned")
+                call = CallCtx(ov, f, b, ret, sret, discipline, p.flock and vfs is None,
+                               len(f.holders) > 1,
+                               shared.declare, p.sync_fs_errors == "returned", vfs)
                 scheme.sync_fs(call)
                 scheme.check(call)
+                final = call.result_final
             b.here(end)
             if forever:
                 b.branch(TRUE, again)
             kernel.syncfs_return(b, start, end, f.name, f.layer, ret, sret,
-                                 p.sync_fs_errors == "returned" and ov is not None)
+                                 p.sync_fs_errors == "returned" and ov is not None
+                                 and not final)
         if wait != TRUE and b.next_pc:
             b._entries[0].guard = E.land(b._entries[0].guard, wait)  # noqa: SLF001
         role = "overlay-syncer" if ov is not None else "upper-syncer"

@@ -113,6 +113,7 @@ def render_check(result: CheckResult, show_traces: bool = True, timings: bool = 
     out = [
         f"syncfs-mc: {result.scheme}"
         + "".join(f" --mount-option {o}" for o in result.mount_options)
+        + (f" --vfs {result.params.vfs}" if result.params.vfs else "")
         + f" --lock {result.lock} --scenario {result.scenario} "
         f"(engine {result.engine})",
         "  " + ", ".join(f"{k}={v}" for k, v in p.items()),

@@ -113,7 +113,8 @@ def headline(rep: TraceReport) -> str:
     """``copy-naive --lock none --scenario seed: double violated in 11 steps, ...``."""
     n = rep.trace.switches
     tag = ", outside the scheme's contract: by design" if rep.by_design else ""
-    return (f"{rep.scheme} --lock {rep.lock} --scenario {rep.scenario}: {rep.prop} violated "
+    vfs = f" --vfs {rep.params.vfs}" if rep.params.vfs else ""
+    return (f"{rep.scheme}{vfs} --lock {rep.lock} --scenario {rep.scenario}: {rep.prop} violated "
             f"in {len(rep.trace)} steps, {n} context switch{'' if n == 1 else 'es'}{tag}")
 
 

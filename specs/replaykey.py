@@ -8,6 +8,8 @@
 ``OVERRIDES`` lists the bounds that differ from the scenario's preset (``-``: none), as
 ``field=value`` joined by ``+``; errors are errno names joined by ``.``, switches ``0``/``1``.
 ``--mount-option`` names are one more override, ``mount=NAME.NAME`` (sorted).
+``--vfs FILE`` is the override ``vfs=PATH``, its path quoted as a scheme's is (with ``+``
+also written ``%2B``): ``cursor/none/shared-fd/double/vfs=model%2Fvfs%2Flayton_flock.c/...``.
 ``SCHEDULE`` is the actor of each atomic step.  A scheme given as a C file is its path with
 ``%`` and ``/`` written ``%25`` and ``%2F`` (``model%2Fschemes%2Fcursor.c/none/seed/...``),
 so the key keeps its six fields and ``replay`` reads the file again.  ``syncfs-mc replay
@@ -58,7 +60,8 @@ def _quote(field: str) -> str:
 
 
 def _unquote(field: str) -> str:
-    return field.replace("%2F", "/").replace("%2f", "/").replace("%25", "%")
+    return (field.replace("%2F", "/").replace("%2f", "/").replace("%2B", "+")
+            .replace("%2b", "+").replace("%25", "%"))
 
 
 def _fmt(v: Any) -> str:
@@ -68,6 +71,8 @@ def _fmt(v: Any) -> str:
         return "1" if v else "0"
     if isinstance(v, tuple):
         return ".".join(ERRNO_NAMES.get(e, str(e)) for e in v)
+    if isinstance(v, str):  # a path (vfs): no '/' nor '+' of its own in the key
+        return _quote(v).replace("+", "%2B")
     return str(v)
 
 
@@ -124,4 +129,4 @@ def _parse_value(name: str, typ: Any, value: str) -> Any:
             return FOREVER if value == "inf" else int(value)
     except ValueError:
         raise BadKey(f"replay key: bad value {value!r} for {name}") from None
-    return value
+    return _unquote(value)

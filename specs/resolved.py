@@ -113,7 +113,8 @@ class ResolvedCheck:
     def variant(self) -> str:
         """``SCHEME --lock LOCK --scenario SCENARIO``, as a user would type it."""
         mount = "".join(f" --mount-option {o}" for o in self.mount_options)
-        return f"{self.scheme}{mount} --lock {self.lock} --scenario {self.scenario}"
+        vfs = f" --vfs {self.requested.vfs}" if self.requested.vfs else ""
+        return f"{self.scheme}{mount}{vfs} --lock {self.lock} --scenario {self.scenario}"
 
 
 def resolve(scheme: str, lock: str, scenario: str, requested: WorldParams,
@@ -123,6 +124,9 @@ def resolve(scheme: str, lock: str, scenario: str, requested: WorldParams,
     load_catalogue()
     mount = tuple(sorted(set(mount_options)))
     s, d = scheme_for(scheme, mount), DISCIPLINES[lock]
+    if getattr(s, "vfs", None) is not None and (requested.vfs or requested.flock):
+        # a scheme file with its own syncfs: located at it (model.cfront.CError, exit 2)
+        raise s.vfs_conflict("--vfs" if requested.vfs else "--flock")  # type: ignore[attr-defined]
     if prop not in PROPERTIES:
         raise KeyError(prop)
     if requested.looping and PROPERTIES[prop].needs_twin:

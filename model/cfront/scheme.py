@@ -28,8 +28,9 @@ from model.cfront.syntax import (
     LANG,
     SKIPPED,
     calls,
-    first_error,
     statements,
+    syntax_error,
+    syscall_define,
     touches_errseq,
     touches_shared,
     walk,
@@ -66,6 +67,9 @@ class CScheme(Scheme):
         self.check_fn: Node | None = None  # s_op->errseq_check_advance (V. Goyal v3)
         self.open_upper = False  # the open path samples U into f_sb_err (V. Goyal v3)
         self.fill_super_fn: Node | None = None
+        #: fs/sync.c's syncfs in the same file (model.cfront.vfs.CVfs), or None
+        self.vfs = None
+        self.vfs_node: Node | None = None
         #: the file has the MUSTINC RFC's lib/errseq.c hunk: the world uses its layout
         self.mustinc = False  # type: ignore[misc]
         self.summary = f"C scheme {self.base}"  # type: ignore[misc]
@@ -103,19 +107,44 @@ class CScheme(Scheme):
         f = loc.split(".", 1)[-1]
         return self.fields.get(f) == "errseq_t"
 
+    def vfs_conflict(self, option: str) -> CError:
+        """``--vfs`` or ``--flock`` given with a scheme file that changes the VFS itself."""
+        assert self.vfs_node is not None
+        return self.error(self.vfs_node, f"this scheme file changes the VFS itself (fs/sync.c's "
+                                         f"syncfs): {option} cannot replace it")
+
     # ---- parsing -------------------------------------------------------------------------
     def _parse(self) -> None:
         tree = Parser(LANG).parse(self.source)
         root = tree.root_node
-        if root.has_error:
-            bad = first_error(root)
+        bad = syntax_error(root)
+        if bad is not None:
             near = bad.text.decode()[:30].splitlines()[0] if bad.text else ""
             what = (f"expected '{bad.type}'" if bad.is_missing else
                     f"syntax error near '{near}'")
             raise self.error(bad, what)
-        for item in root.named_children:
+        items = root.named_children
+        syscall: Node | None = None
+        for i, item in enumerate(items):
+            nxt = items[i + 1] if i + 1 < len(items) else None
+            if syscall_define(item, nxt) == "syncfs":
+                syscall = syscall or item
+            if syscall_define(item, nxt) is not None or (
+                    i and syscall_define(items[i - 1], item) is not None):
+                continue
             self._top(item)
         self.tested_mount_options = self._tested_options(root)
+        if syscall is not None and self.sync_fs_fn is None and self.syncfs_fn is None:
+            raise self.error(syscall, "this file holds a VFS change (fs/sync.c's syncfs), not "
+                                      "a scheme (no ovl_sync_fs): give it with --vfs FILE, "
+                                      "together with a scheme")
+        if syscall is not None:
+            # the patch changes the VFS too: its syncfs is this scheme's (as --vfs would be)
+            from model.cfront.vfs import CVfs
+
+            self.vfs = CVfs(self.path, self.source, embedded=True)
+            self.vfs.notes = self.notes  # one list: --verbose prints them in file order
+            self.vfs_node = syscall
         if self.sync_fs_fn is None and self.syncfs_fn is None:
             raise CError(self.path, self.source, 0, 0,
                          "no 'ovl_sync_fs(struct super_block *sb, int wait)' (nor an "

@@ -99,3 +99,40 @@ def touches_shared(n: Node, helpers: dict | None = None, seen: frozenset = froze
                 return True
     return False
 
+
+
+def syscall_define(item: Node, nxt: Node | None) -> str | None:
+    """The syscall ``item`` defines, when it is ``SYSCALL_DEFINEn(name, ...)`` followed by
+    its body (tree-sitter reads the macro as a call statement missing its ';', then a
+    block: the kernel's own spelling, taken as written); None otherwise."""
+    if item.type != "expression_statement" or nxt is None or nxt.type != "compound_statement":
+        return None
+    call = item.named_children[0] if item.named_children else None
+    if call is None or call.type != "call_expression":
+        return None
+    f = call.child_by_field_name("function")
+    if f is None or not (f.text or b"").startswith(b"SYSCALL_DEFINE"):
+        return None
+    args = call.child_by_field_name("arguments")
+    first = [a for a in args.named_children if a.type != "comment"] if args else []
+    return (first[0].text or b"").decode() if first else ""
+
+
+def syntax_error(root: Node) -> Node | None:
+    """The first syntax error in the file, or None; the ';' tree-sitter finds missing after
+    a ``SYSCALL_DEFINEn(...)`` header (see :func:`syscall_define`) is not one."""
+    if not root.has_error:
+        return None
+    items = root.children
+    for i, c in enumerate(items):
+        if not (c.has_error or c.is_missing or c.type == "ERROR"):
+            continue
+        nxt = next((x for x in items[i + 1:] if x.type != "comment"), None)
+        if syscall_define(c, nxt) is not None and all(
+                not x.has_error or x.type == "call_expression" and not x.has_error
+                for x in c.children[:-1]) and c.children[-1].is_missing:
+            continue
+        if c.type == "ERROR" or c.is_missing:
+            return c
+        return first_error(c)
+    return None

@@ -1,0 +1,20 @@
+/* a VFS file calling a function the model does not know */
+SYSCALL_DEFINE1(syncfs, int, fd)
+{
+	struct fd f = fdget(fd);
+	struct super_block *sb;
+	int ret, ret2 = 0;
+
+	if (!f.file)
+		return -EBADF;
+	sb = f.file->f_path.dentry->d_sb;
+
+	down_read(&sb->s_umount);
+	ret = sync_filesystem(sb);
+	up_read(&sb->s_umount);
+
+	ret2 = errseq_frob(&sb->s_wb_err, &f.file->f_sb_err);
+
+	fdput(f);
+	return ret ? ret : ret2;
+}
