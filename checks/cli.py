@@ -58,7 +58,7 @@ from model.variants import (
     scheme_for,
     tested_mount_options,
 )
-from model.world import OPEN_AT, SYNC_FS_ERRORS
+from model.world import OPEN_AT, SYNC_FS_ERRORS, BoundsError
 from reports import compare as render_compare
 from reports import trace as render_trace_doc
 from reports.catalogue import render_list
@@ -519,6 +519,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         msg = " ".join(e.format_message().split())
         click.echo(f"syncfs-mc: error: {msg}", err=True)
+        return EXIT_USAGE
+    except BoundsError as e:
+        click.echo(f"syncfs-mc: error: {' '.join(str(e).split())}", err=True)
         return EXIT_USAGE
     except CError as e:  # a C scheme file: located like a compiler's message, and a caret
         click.echo(str(e), err=True)

@@ -29,8 +29,8 @@ import click
 
 from checks import native
 from checks.runner import MINIMIZE, Budget
-from model.errseq import ERRNO_NAMES, ERRNO_NUMBERS, MAX_ERRNO
-from model.world import SYNC_FS_ERRORS, WorldParams
+from model.errseq import ERRNO_NAMES, ERRNO_NUMBERS, MAX_ERRNO, ErrseqLayout
+from model.world import SYNC_FS_ERRORS, WorldParams, normal_word_text, parse_word
 from specs.properties import PROPERTIES
 from specs.scenarios import CUSTOM, DEFAULT_SCENARIO, SCENARIOS
 
@@ -162,7 +162,11 @@ bound_options = _group(
     click.option("--syncs", type=int, help="syncfs calls per overlay file"),
     click.option("--upper-syncers", type=int, help="processes with a file directly on U"),
     click.option("--upper-syncs", type=int, help="syncfs calls per upper file"),
-    click.option("--errors", help="writeback errors injected on U, in order: EIO,ENOSPC"),
+    click.option("--errors", help="writeback errors injected on U, in order: EIO,ENOSPC; "
+                 "'any' (smt only): the scenario's errors, each errno any value in 1..4095"),
+    click.option("--upper-at-mount", metavar="0|any|WORD",
+                 help="U's errseq word before the mount: 0 (default), any (every valid word), "
+                      "or one word (4101, 0x1005, 'ctr=1 EIO SEEN')"),
     click.option("--counter-bits", type=int, help="errseq counter width (kernel: 19)"),
     click.option("--overlays", type=int, help="overlays mounted on the one upper"),
     click.option("--threads", type=int, help="threads sharing each overlay file"),
@@ -232,8 +236,22 @@ def bounds_from(scenario: str, flock: bool, syncers: int | None = None,
                 upper_syncs: int | None = None, errors: str | None = None,
                 counter_bits: int | None = None, overlays: int | None = None,
                 threads: int | None = None, sync_fs_errors: str | None = None,
-                open_first: bool = False) -> WorldParams:
+                open_first: bool = False, upper_at_mount: str | None = None) -> WorldParams:
     """``scenario``'s bounds with the :func:`bound_options` given, validated."""
+    errors_any = None
+    if errors is not None and errors.strip().lower() == "any":
+        errors, errors_any = None, True
+    if upper_at_mount is not None:
+        upper_at_mount = normal_word_text(upper_at_mount)
+        if upper_at_mount != "any":
+            bits = counter_bits if counter_bits is not None else (
+                WorldParams() if scenario == CUSTOM else SCENARIOS.get(
+                    scenario, (WorldParams(),))[0]).counter_bits
+            try:  # the word's own form; whether it fits a scheme's layout: specs.resolved
+                parse_word(ErrseqLayout(bits, mustinc="MUSTINC" in upper_at_mount.upper()),
+                           upper_at_mount)
+            except ValueError as e:
+                raise InputError(f"--upper-at-mount {upper_at_mount}: {e}") from None
     if sync_fs_errors is not None:
         pick("--sync-fs-errors value", sync_fs_errors, list(SYNC_FS_ERRORS))
     if open_first and scenario == "late-open":
@@ -244,7 +262,8 @@ def bounds_from(scenario: str, flock: bool, syncers: int | None = None,
         upper_syncs=upper_syncs, errors=parse_errors(errors) if errors is not None else None,
         counter_bits=counter_bits, overlays=overlays, threads_per_file=threads,
         sync_fs_errors=sync_fs_errors, flock=True if flock else None,
-        open_at="first" if open_first else None)
+        open_at="first" if open_first else None, upper_at_mount=upper_at_mount,
+        errors_any=errors_any)
 
 
 def budget_from(max_states: int | None = None, max_seconds: float | None = None,

@@ -14,7 +14,7 @@ import dataclasses
 
 from checks import explicit, native
 from checks.replay import replay, replay_steps
-from model.world import WorldParams
+from model.world import BoundsError, WorldParams
 from specs.properties import DEFAULT_PROPERTIES
 from specs.resolved import TWIN_EXTRA_BITS, ResolvedCheck, effective, resolve
 from specs.results import CheckResult, PropertyResult, Stats, Trace, TraceReport, Verdict
@@ -24,7 +24,8 @@ ENGINES = ("explicit", "smt", "both")
 MINIMIZE = ("steps", "preemptions")
 
 __all__ = ["ENGINES", "MINIMIZE", "TWIN_EXTRA_BITS", "Budget", "CheckInterrupted",
-           "EngineDisagreement", "check", "check_property", "check_resolved", "replay_trace",
+           "EngineDisagreement", "check", "check_property", "check_resolved", "concrete",
+           "replay_trace",
            "trace_report"]
 
 
@@ -180,8 +181,11 @@ def _smt(rc: ResolvedCheck, budget: Budget,
 
 
 def _both(rc: ResolvedCheck, budget: Budget,
-          progress: explicit.ProgressFn | None = None) -> PropertyResult:
-    e = _explicit(rc, budget, progress)
+          progress: explicit.ProgressFn | None = None,
+          e: PropertyResult | None = None) -> PropertyResult:
+    """Both engines (``e``: the explicit result, when it is already known)."""
+    if e is None:
+        e = _explicit(rc, budget, progress)
     s = _smt(rc, budget)
     known = [r for r in (e, s) if r.verdict is not Verdict.UNKNOWN]
     if len(known) == 2 and (e.verdict, e.trace_length) != (s.verdict, s.trace_length):
@@ -193,15 +197,84 @@ def _both(rc: ResolvedCheck, budget: Budget,
     return dataclasses.replace(lead, others=(e, s), engine="both")
 
 
+def concrete(rc: ResolvedCheck, upper: int | None = None,
+             errnos: tuple[int, ...] | None = None) -> ResolvedCheck:
+    """``rc`` with U's word at mount fixed to ``upper`` and (``--errors any``) the errnos
+    fixed to ``errnos``: the check a counterexample found with open values replays in, and
+    whose replay key names them."""
+    req, par = rc.requested, rc.params
+    if upper is not None:
+        req = dataclasses.replace(req, upper_at_mount=str(upper))
+        par = dataclasses.replace(par, upper_at_mount=str(upper))
+    if errnos is not None:
+        req = dataclasses.replace(req, errors=errnos, errors_any=False)
+        par = dataclasses.replace(par, errors=errnos, errors_any=False)
+    return dataclasses.replace(rc, requested=req, params=par)
+
+
+def _each_mount_word(rc: ResolvedCheck, budget: Budget, run, progress) -> PropertyResult:  # noqa: ANN001
+    """``--upper-at-mount any`` on the explicit engines: one search from each initial state,
+    the mount run on each word :func:`model.world.mount_words` enumerates (exact: see its
+    docstring), and the shortest violation over all of them (the first word in increasing
+    order among equally short ones).  The same as one search from every initial state at
+    once, verdict and shortest length; the figures are the sums (states reached from two
+    words are counted twice)."""
+    from model.world import mount_words
+
+    words = mount_words(rc.world.layout, rc.params.errors)
+    best: PropertyResult | None = None
+    unknown: PropertyResult | None = None
+    states = transitions = depth = 0
+    seconds = peak = 0.0
+    for w in words:
+        r = run(concrete(rc, w), budget, progress)
+        states += r.stats.states
+        transitions += r.stats.transitions
+        depth = max(depth, r.stats.max_depth)
+        seconds += r.stats.seconds
+        peak = max(peak, r.stats.peak_mib)
+        if r.verdict is Verdict.VIOLATED:
+            if best is None or (r.trace_length or 0) < (best.trace_length or 0):
+                best = r
+        elif r.verdict is Verdict.UNKNOWN and unknown is None:
+            unknown = r
+    stats = Stats(states, transitions, depth, seconds, peak)
+    if best is not None:
+        if unknown is not None:  # a shorter one may hide behind the limit: say so
+            return dataclasses.replace(best, stats=stats, reason=best.reason + (
+                f" (shortest among the words searched to the end; from U = "
+                f"{unknown.reason} the search was cut)"))
+        return dataclasses.replace(best, stats=stats)
+    if unknown is not None:
+        return dataclasses.replace(unknown, stats=stats)
+    return PropertyResult(rc.prop, Verdict.HOLDS, f"no violation from any of the {len(words)} "
+                          f"words U can hold at mount ({states} states in all)", stats, None,
+                          rc.by_design, proof="exhaustive")
+
+
 def check_resolved(rc: ResolvedCheck, engine: str = "explicit", budget: Budget | None = None,
                    progress: explicit.ProgressFn | None = None) -> PropertyResult:
     """Decide one resolved check; a violation comes back replayed by the reference
     interpreter, with its replay key.  ``progress``: the explicit engine's progress callback
-    (see :func:`explicit.search`)."""
+    (see :func:`explicit.search`).  ``--upper-at-mount any`` on the explicit engine: one
+    search per word U can hold (:func:`_each_mount_word`); ``--errors any`` needs the SMT
+    engine (:class:`model.world.BoundsError` otherwise)."""
+    budget = budget or Budget()
+    if rc.params.errors_any and (engine != "smt" or rc.spec.liveness):
+        raise BoundsError("--errors any leaves each errno symbolic, which only the smt engine "
+                          "can do (the explicit engine would enumerate 4095 errnos per error); "
+                          "use --engine smt, or list the errors")
     if rc.spec.liveness:
-        return _liveness(rc, budget or Budget(), engine)
+        if rc.params.upper_at_mount == "any":
+            return _each_mount_word(rc, budget,
+                                    lambda r, b, _: _liveness(r, b, engine), progress)
+        return _liveness(rc, budget, engine)
+    if rc.params.upper_at_mount == "any" and engine != "smt":
+        if engine == "explicit":
+            return _each_mount_word(rc, budget, _explicit, progress)
+        return _both(rc, budget, progress, _each_mount_word(rc, budget, _explicit, progress))
     run = {"explicit": _explicit, "smt": _smt, "both": _both}[engine]
-    return run(rc, budget or Budget(), progress)
+    return run(rc, budget, progress)
 
 
 def check_property(scheme: str, lock: str, params: WorldParams, prop: str,
