@@ -173,7 +173,8 @@ def _smt(rc: ResolvedCheck, budget: Budget,
 
     out = smt.bmc(rc.world, rc.prop, budget.max_depth, budget.max_seconds, rc.twin)
     if out.verdict is Verdict.VIOLATED:
-        trace, key = _found(rc, out.schedule)
+        # the open values the solver picked make a concrete check, replayed like any other
+        trace, key = _found(concrete(rc, out.upper, out.errnos), out.schedule)
         return PropertyResult(rc.prop, out.verdict, trace.reason, out.stats, trace,
                               rc.by_design, engine="smt", depth=out.depth, key=key)
     return PropertyResult(rc.prop, out.verdict, out.reason, out.stats, None, rc.by_design,
