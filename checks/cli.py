@@ -234,6 +234,9 @@ def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tup
     tests = {n: tested_mount_options(n) for n in names} if mount else {}
     budget = budget_from(max_states, max_seconds, minimize=minimize, backend=backend)
     bounded("--jobs", jobs, 1, 256, "worker processes")
+    if (bounds.get("errors") or "").strip().lower() == "any":
+        raise InputError("--errors any leaves each errno symbolic, which only the smt engine "
+                         "can do, and compare runs the explicit one: list the errors")
     if output is not None:
         check_output_path(output)
     cells = [compare.Cell(name, lock, scen, params,
@@ -333,6 +336,10 @@ def _resolved(scheme: str, lock: str, prop: str, scenario: str, flock: bool,
 def _promela(rc: ResolvedCheck, dead_reset: bool = True) -> str:
     from checks.promela import ExportError, export
 
+    if rc.params.upper_at_mount == "any" or rc.params.errors_any:
+        raise InputError("a Promela model starts from one state: give --upper-at-mount WORD "
+                         "and list the errors (--upper-at-mount any and --errors any are for "
+                         "check, compare and trace)")
     try:
         return export(rc, dead_reset)
     except ExportError as e:
