@@ -127,7 +127,9 @@ def test_any_takes_the_shortest_over_every_word_and_names_it() -> None:
 
 @pytest.mark.parametrize("scheme,prop", [("copy-counter", "lost"), ("copy-counter", "double"),
                                          ("cursor", "lost"), ("cursor", "double"),
-                                         ("volatile", "double"), ("mustinc", "double")])
+                                         ("volatile", "double"),
+                                         pytest.param("mustinc", "double",
+                                                      marks=pytest.mark.slow)])
 def test_smt_agrees_with_the_enumeration_at_two_bits(scheme: str, prop: str) -> None:
     """``--engine both``: a disagreement raises; both must decide."""
     r = check_property(scheme, "none", seed2(upper_at_mount="any"), prop, engine="both",
