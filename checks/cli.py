@@ -12,6 +12,7 @@ violation found but some verdict is unknown (a limit was hit), 130 interrupted.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Sequence
@@ -42,6 +43,7 @@ from checks.options import (
     properties,
     scenario_params,
     split,
+    upper_word,
     variant_options,
     write_output,
 )
@@ -444,11 +446,13 @@ def spin_cmd(scheme: str, props: tuple[str, ...], lock: str, flock: bool, scenar
 @backend_option
 @cluster.dask_option
 @mount_option
+@click.option("--upper-at-mount", metavar="0|any|WORD",
+              help="U's errseq word before the mount, for every row (as for check)")
 def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[str, ...],
               props: tuple[str, ...], max_seconds: float, max_memory: int, no_symmetry: bool,
               fmt: str, json_path: str | None, png_path: str | None, spin: bool,
               from_json: str | None, backend: str, dask_address: str | None,
-              mount_options: tuple[str, ...] = ()) -> None:
+              mount_options: tuple[str, ...] = (), upper_at_mount: str | None = None) -> None:
     """Run the benchmark ladder: states, transitions, states/s, memory and time to verdict
     per variant, scenario size and property; print the table as it grows."""
     from checks import bench
@@ -463,6 +467,10 @@ def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[s
         wanted = [pick("row", x, [r.name for r in ladder_rows]) for x in split(rows)]
         ladder_rows = [r for r in ladder_rows if r.name in wanted]
     chosen_variants = [_bench_variant(v) for v in split(variants)] or list(bench.VARIANTS)
+    if upper_at_mount is not None:  # each row's bounds, the word checked as check does
+        ladder_rows = [dataclasses.replace(r, params=dataclasses.replace(
+            r.params, upper_at_mount=upper_word(upper_at_mount, r.params.counter_bits)))
+            for r in ladder_rows]
     # --mount-option: given to the variants whose code tests it (refused if none does)
     mount = mount_options_for([s for s, _ in chosen_variants], mount_options)
     for path in (json_path, png_path):

@@ -30,7 +30,7 @@ import click
 from checks import native
 from checks.runner import MINIMIZE, Budget
 from model.errseq import ERRNO_NAMES, ERRNO_NUMBERS, MAX_ERRNO, ErrseqLayout
-from model.world import SYNC_FS_ERRORS, WorldParams, normal_word_text, parse_word
+from model.world import WorldParams, normal_word_text, parse_word
 from specs.properties import PROPERTIES
 from specs.scenarios import CUSTOM, DEFAULT_SCENARIO, SCENARIOS
 
@@ -242,21 +242,10 @@ def bounds_from(scenario: str, flock: bool, syncers: int | None = None,
     if errors is not None and errors.strip().lower() == "any":
         errors, errors_any = None, True
     if upper_at_mount is not None:
-        upper_at_mount = normal_word_text(upper_at_mount)
-        if upper_at_mount != "any":
-            bits = counter_bits if counter_bits is not None else (
-                WorldParams() if scenario == CUSTOM else SCENARIOS.get(
-                    scenario, (WorldParams(),))[0]).counter_bits
-            try:  # the word's own form; whether it fits a scheme's layout: specs.resolved
-                parse_word(ErrseqLayout(bits, mustinc="MUSTINC" in upper_at_mount.upper()),
-                           upper_at_mount)
-            except ValueError as e:
-                raise InputError(f"--upper-at-mount {upper_at_mount}: {e}") from None
-    if sync_fs_errors is not None:
-        pick("--sync-fs-errors value", sync_fs_errors, list(SYNC_FS_ERRORS))
-    if open_first and scenario == "late-open":
-        raise InputError("--open-first conflicts with --scenario late-open, whose files are "
-                         "opened after the errors; pick one")
+        bits = counter_bits if counter_bits is not None else (
+            WorldParams() if scenario == CUSTOM else SCENARIOS.get(
+                scenario, (WorldParams(),))[0]).counter_bits
+        upper_at_mount = upper_word(upper_at_mount, bits)
     return scenario_params(
         scenario, syncers=syncers, syncs=syncs, upper_syncers=upper_syncers,
         upper_syncs=upper_syncs, errors=parse_errors(errors) if errors is not None else None,
@@ -264,6 +253,19 @@ def bounds_from(scenario: str, flock: bool, syncers: int | None = None,
         sync_fs_errors=sync_fs_errors, flock=True if flock else None,
         open_at="first" if open_first else None, upper_at_mount=upper_at_mount,
         errors_any=errors_any)
+
+
+def upper_word(text: str, counter_bits: int) -> str:
+    """``--upper-at-mount``'s value as :class:`WorldParams` keeps it
+    (:func:`model.world.normal_word_text`), its own form checked at ``counter_bits``
+    (whether it fits a scheme's layout is checked when the check is resolved)."""
+    word = normal_word_text(text)
+    if word != "any":
+        try:
+            parse_word(ErrseqLayout(counter_bits, mustinc="MUSTINC" in word.upper()), word)
+        except ValueError as e:
+            raise InputError(f"--upper-at-mount {word}: {e}") from None
+    return word
 
 
 def budget_from(max_states: int | None = None, max_seconds: float | None = None,

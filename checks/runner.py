@@ -213,6 +213,11 @@ def concrete(rc: ResolvedCheck, upper: int | None = None,
     return dataclasses.replace(rc, requested=req, params=par)
 
 
+#: ``--upper-at-mount any`` on the explicit engines: the widest counter enumerated (16 words
+#: of counter x SEEN per errno at 3 bits; the SMT engine takes any width)
+MAX_ENUMERATED_COUNTER_BITS = 4
+
+
 def _each_mount_word(rc: ResolvedCheck, budget: Budget, run, progress) -> PropertyResult:  # noqa: ANN001
     """``--upper-at-mount any`` on the explicit engines: one search from each initial state,
     the mount run on each word :func:`model.world.mount_words` enumerates (exact: see its
@@ -222,7 +227,13 @@ def _each_mount_word(rc: ResolvedCheck, budget: Budget, run, progress) -> Proper
     words are counted twice)."""
     from model.world import mount_words
 
-    words = mount_words(rc.world.layout, rc.params.errors)
+    L = rc.world.layout
+    if L.counter_bits > MAX_ENUMERATED_COUNTER_BITS:
+        raise BoundsError(
+            f"--upper-at-mount any on the explicit engine searches once per word U can hold: "
+            f"{2 << L.counter_bits} counters x flags at a {L.counter_bits}-bit counter; use "
+            f"--counter-bits {MAX_ENUMERATED_COUNTER_BITS} or less, or --engine smt")
+    words = mount_words(L, rc.params.errors)
     best: PropertyResult | None = None
     unknown: PropertyResult | None = None
     states = transitions = depth = 0
