@@ -236,10 +236,19 @@ def _each_mount_word(rc: ResolvedCheck, budget: Budget, run, progress) -> Proper
     words = mount_words(L, rc.params.errors)
     best: PropertyResult | None = None
     unknown: PropertyResult | None = None
+    cut = 0  # the first word whose search a limit cut
     states = transitions = depth = 0
     seconds = peak = 0.0
     for w in words:
-        r = run(concrete(rc, w), budget, progress)
+        # the limits are for the whole check: each search gets what the others left
+        left_s = None if budget.max_seconds is None else budget.max_seconds - seconds
+        left_n = None if budget.max_states is None else budget.max_states - states
+        if (left_s is not None and left_s <= 0) or (left_n is not None and left_n <= 0):
+            r = PropertyResult(rc.prop, Verdict.UNKNOWN, "the limits were spent on the words "
+                               "before it", Stats(0, 0, 0, 0.0, 0.0), None, rc.by_design)
+        else:
+            r = run(concrete(rc, w), dataclasses.replace(budget, max_seconds=left_s,
+                                                         max_states=left_n), progress)
         states += r.stats.states
         transitions += r.stats.transitions
         depth = max(depth, r.stats.max_depth)
@@ -249,16 +258,17 @@ def _each_mount_word(rc: ResolvedCheck, budget: Budget, run, progress) -> Proper
             if best is None or (r.trace_length or 0) < (best.trace_length or 0):
                 best = r
         elif r.verdict is Verdict.UNKNOWN and unknown is None:
-            unknown = r
+            unknown, cut = r, w
     stats = Stats(states, transitions, depth, seconds, peak)
     if best is not None:
         if unknown is not None:  # a shorter one may hide behind the limit: say so
             return dataclasses.replace(best, stats=stats, reason=best.reason + (
-                f" (shortest among the words searched to the end; from U = "
-                f"{unknown.reason} the search was cut)"))
+                f" (the shortest among the words searched to the end; from U = "
+                f"{L.format(cut)} the search was cut: {unknown.reason})"))
         return dataclasses.replace(best, stats=stats)
     if unknown is not None:
-        return dataclasses.replace(unknown, stats=stats)
+        return dataclasses.replace(unknown, stats=stats,
+                                   reason=f"from U = {L.format(cut)}: {unknown.reason}")
     return PropertyResult(rc.prop, Verdict.HOLDS, f"no violation from any of the {len(words)} "
                           f"words U can hold at mount ({states} states in all)", stats, None,
                           rc.by_design, proof="exhaustive")
