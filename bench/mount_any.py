@@ -4,7 +4,8 @@
 none and spinlock, every default property, explicit engine (Python) at 2-bit counters, with
 U = 0 and with any.  ``python bench/mount_any.py kernel OUT.json``: a few seed cells with
 the SMT engine at the kernel's 19-bit counter, ``--upper-at-mount any --errors any``, each
-capped at 150 s (``unknown`` when the cap is reached).
+capped at 150 s (``unknown`` when the cap is reached); ``kernel OUT.json shared-fd``: the
+same for a few shared-fd cells.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ KERNEL_CELLS = (("copy-counter", "none", "double"), ("copy-counter", "none", "lo
                 ("volatile", "none", "double"), ("mustinc", "none", "double"),
                 ("copy-naive", "spinlock", "lost"), ("copy-counter", "none", "wrap"),
                 ("volatile", "none", "lost"))
+#: shared-fd: the cells whose verdict or length ``any`` changes at 2 bits, a few of them
+KERNEL_CELLS_SHARED_FD = (("copy-counter", "none", "double"), ("copy-counter", "none", "backward"),
+                          ("cursor", "none", "lost"), ("upper-cursor", "none", "double"))
 
 
 def matrix() -> dict:
@@ -46,13 +50,14 @@ def matrix() -> dict:
     return out
 
 
-def kernel() -> list:
-    base = dataclasses.replace(SCENARIOS["seed"][0], upper_at_mount="any", errors_any=True)
+def kernel(scenario: str = "seed") -> list:
+    base = dataclasses.replace(SCENARIOS[scenario][0], upper_at_mount="any", errors_any=True)
     out = []
-    for s, lock, prop in KERNEL_CELLS:
+    cells = KERNEL_CELLS if scenario == "seed" else KERNEL_CELLS_SHARED_FD
+    for s, lock, prop in cells:
         t = time.time()
         r = check_property(s, lock, base, prop, engine="smt", budget=Budget(max_seconds=150),
-                           scenario="seed")
+                           scenario=scenario)
         row = {"scheme": s, "lock": lock, "prop": prop, "verdict": r.verdict.value,
                "length": r.trace_length, "depth": r.depth,
                "seconds": round(time.time() - t, 1), "reason": r.reason, "key": r.key}
@@ -64,6 +69,6 @@ def kernel() -> list:
 if __name__ == "__main__":
     load_catalogue()
     what, path = sys.argv[1], sys.argv[2]
-    data = matrix() if what == "matrix" else kernel()
+    data = matrix() if what == "matrix" else kernel(sys.argv[3] if len(sys.argv) > 3 else "seed")
     with open(path, "w") as f:
         json.dump(data, f, indent=1)

@@ -190,8 +190,17 @@ class _Unrolling:
             u = z3.BitVec(f"{self.tag}U@mount", D.width)
             self.mount_word = pre["U"] = u
             cons.append(valid_word(w.layout, u, D))
+        musts: list[Any] = []
         for actor in w.prologue_actors:
-            pre = _run_symbolically(actor, pre, D, cons)
+            pre = _run_symbolically(actor, pre, D, musts)
+        # The prologue must run to its end, never blocked, from every word and errnos: were
+        # it not, those would be left out silently.  A query of its own, so BMC never sees
+        # the obligations (they hold).
+        check = z3.SolverFor("QF_BV")
+        check.add(*cons, z3.Not(z3.And(musts)))
+        if check.check() != z3.unsat:
+            raise ValueError("the prologue blocks or does not finish from some word U can "
+                             "hold at mount: the symbolic mount cannot stand for every word")
         for n, v in zip(w.names, init, strict=True):
             cons.append(env[n] == (pre[n] if n in pre else D.const(v)))
         return cons
@@ -255,19 +264,20 @@ def valid_word(L: Any, u: Any, D: Z3Domain) -> Any:
     return z3.And(fits, z3.Or(has_errno, rest == D.const(0)))
 
 
-def _run_symbolically(actor: Any, env: dict[str, Any], D: Z3Domain, cons: list[Any]
+def _run_symbolically(actor: Any, env: dict[str, Any], D: Z3Domain, musts: list[Any]
                       ) -> dict[str, Any]:
     """Run a prologue actor (deterministic, single-threaded) from ``env`` on symbolic values:
-    ``len(steps) * 2 + 2`` rounds of "the step at pc fires" (a finished actor stays put), its
-    guards required to hold where reached (the concrete run raises on a blocked prologue)
-    and the actor required to finish.  Returns the environment after it."""
+    ``len(steps) * 2 + 2`` rounds of "the step at pc fires" (a finished actor stays put).
+    ``musts`` gets what must hold for the result to be the prologue's: each guard where it
+    is reached (the concrete run raises on a blocked prologue) and the actor finished (the
+    caller proves them for every word).  Returns the environment after it."""
     pcv = actor.pc_var
     for _ in range(2 * len(actor.steps) + 2):
         pc = env[pcv]
         new = dict(env)
         for st in actor.steps:
             at = pc == D.const(st.pc)
-            cons.append(z3.Implies(at, D.bool(translate(st.guard, D, env))))
+            musts.append(z3.Implies(at, D.bool(translate(st.guard, D, env))))
             for name, e in st.assigns:
                 new[name] = z3.If(at, D.bv(translate(e, D, env)), new[name])
             target: Any = D.const(st.goto[-1][1])
@@ -275,7 +285,7 @@ def _run_symbolically(actor: Any, env: dict[str, Any], D: Z3Domain, cons: list[A
                 target = z3.If(D.bool(translate(cond, D, env)), D.const(t), target)
             new[pcv] = z3.If(at, target, new[pcv])
         env = {k: z3.simplify(v) if isinstance(v, z3.ExprRef) else v for k, v in new.items()}
-    cons.append(env[pcv] == D.const(actor.done))
+    musts.append(env[pcv] == D.const(actor.done))
     return env
 
 
