@@ -30,7 +30,7 @@ import click
 from checks import native
 from checks.runner import MINIMIZE, Budget
 from model.errseq import ERRNO_NAMES, ERRNO_NUMBERS, MAX_ERRNO, ErrseqLayout
-from model.world import WorldParams, normal_word_text, parse_word
+from model.world import SYNC_FS_ERRORS, WorldParams, normal_word_text, parse_word
 from specs.properties import PROPERTIES
 from specs.scenarios import CUSTOM, DEFAULT_SCENARIO, SCENARIOS
 
@@ -246,6 +246,11 @@ def bounds_from(scenario: str, flock: bool, syncers: int | None = None,
             WorldParams() if scenario == CUSTOM else SCENARIOS.get(
                 scenario, (WorldParams(),))[0]).counter_bits
         upper_at_mount = upper_word(upper_at_mount, bits)
+    if sync_fs_errors is not None:
+        pick("--sync-fs-errors value", sync_fs_errors, list(SYNC_FS_ERRORS))
+    if open_first and scenario == "late-open":
+        raise InputError("--open-first conflicts with --scenario late-open, whose files are "
+                         "opened after the errors; pick one")
     return scenario_params(
         scenario, syncers=syncers, syncs=syncs, upper_syncers=upper_syncers,
         upper_syncs=upper_syncs, errors=parse_errors(errors) if errors is not None else None,
