@@ -213,8 +213,8 @@ def concrete(rc: ResolvedCheck, upper: int | None = None,
     return dataclasses.replace(rc, requested=req, params=par)
 
 
-#: ``--upper-at-mount any`` on the explicit engines: the widest counter enumerated (16 words
-#: of counter x SEEN per errno at 3 bits; the SMT engine takes any width)
+#: ``--upper-at-mount any`` on the explicit engines: the widest counter enumerated (32 words
+#: of counter x SEEN per errno at 4 bits, one search each; the SMT engine takes any width)
 MAX_ENUMERATED_COUNTER_BITS = 4
 
 
