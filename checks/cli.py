@@ -12,6 +12,7 @@ violation found but some verdict is unknown (a limit was hit), 130 interrupted.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -45,6 +46,7 @@ from checks.options import (
     properties,
     scenario_params,
     split,
+    upper_word,
     variant_options,
     write_output,
 )
@@ -61,7 +63,7 @@ from model.variants import (
     scheme_for,
     tested_mount_options,
 )
-from model.world import OPEN_AT, SYNC_FS_ERRORS
+from model.world import OPEN_AT, SYNC_FS_ERRORS, BoundsError
 from reports import compare as render_compare
 from reports import trace as render_trace_doc
 from reports.catalogue import render_list
@@ -251,6 +253,9 @@ def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tup
     tests = {n: tested_mount_options(n) for n in names} if mount else {}
     budget = budget_from(max_states, max_seconds, minimize=minimize, backend=backend)
     bounded("--jobs", jobs, 1, 256, "worker processes")
+    if (bounds.get("errors") or "").strip().lower() == "any":
+        raise InputError("--errors any leaves each errno symbolic, which only the smt engine "
+                         "can do, and compare runs the explicit one: list the errors")
     if output is not None:
         check_output_path(output)
     cells = [compare.Cell(name, lock, scen, params,
@@ -352,6 +357,10 @@ def _resolved(scheme: str, lock: str, prop: str, scenario: str, flock: bool,
 def _promela(rc: ResolvedCheck, dead_reset: bool = True) -> str:
     from checks.promela import ExportError, export
 
+    if rc.params.upper_at_mount == "any" or rc.params.errors_any:
+        raise InputError("a Promela model starts from one state: give --upper-at-mount WORD "
+                         "and list the errors (--upper-at-mount any and --errors any are for "
+                         "check, compare and trace)")
     try:
         return export(rc, dead_reset)
     except ExportError as e:
@@ -458,11 +467,14 @@ def spin_cmd(scheme: str, props: tuple[str, ...], lock: str, flock: bool, scenar
 @backend_option
 @cluster.dask_option
 @mount_option
+@click.option("--upper-at-mount", metavar="0|any|WORD",
+              help="U's errseq word before the mount, for every row (as for check)")
 def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[str, ...],
               props: tuple[str, ...], max_seconds: float, max_memory: int, no_symmetry: bool,
               fmt: str, json_path: str | None, png_path: str | None, spin: bool,
               from_json: str | None, backend: str, dask_address: str | None,
-              mount_options: tuple[str, ...] = (), vfs: str | None = None) -> None:
+              mount_options: tuple[str, ...] = (), vfs: str | None = None,
+              upper_at_mount: str | None = None) -> None:
     """Run the benchmark ladder: states, transitions, states/s, memory and time to verdict
     per variant, scenario size and property; print the table as it grows."""
     from checks import bench
@@ -477,6 +489,10 @@ def bench_cmd(ladder: str, quick: bool, rows: tuple[str, ...], variants: tuple[s
         wanted = [pick("row", x, [r.name for r in ladder_rows]) for x in split(rows)]
         ladder_rows = [r for r in ladder_rows if r.name in wanted]
     chosen_variants = [_bench_variant(v) for v in split(variants)] or list(bench.VARIANTS)
+    if upper_at_mount is not None:  # each row's bounds, the word checked as check does
+        ladder_rows = [dataclasses.replace(r, params=dataclasses.replace(
+            r.params, upper_at_mount=upper_word(upper_at_mount, r.params.counter_bits)))
+            for r in ladder_rows]
     # --mount-option: given to the variants whose code tests it (refused if none does)
     mount = mount_options_for([s for s, _ in chosen_variants], mount_options)
     vfs = pick_vfs(vfs) if vfs is not None else ""
@@ -541,6 +557,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         msg = " ".join(e.format_message().split())
         click.echo(f"syncfs-mc: error: {msg}", err=True)
+        return EXIT_USAGE
+    except BoundsError as e:
+        click.echo(f"syncfs-mc: error: {' '.join(str(e).split())}", err=True)
         return EXIT_USAGE
     except CError as e:  # a C scheme file: located like a compiler's message, and a caret
         click.echo(str(e), err=True)

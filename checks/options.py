@@ -29,8 +29,8 @@ import click
 
 from checks import native
 from checks.runner import MINIMIZE, Budget
-from model.errseq import ERRNO_NAMES, ERRNO_NUMBERS, MAX_ERRNO
-from model.world import FOREVER, SYNC_FS_ERRORS, WorldParams
+from model.errseq import ERRNO_NAMES, ERRNO_NUMBERS, MAX_ERRNO, ErrseqLayout
+from model.world import FOREVER, SYNC_FS_ERRORS, WorldParams, normal_word_text, parse_word
 from specs.properties import DEFAULT_PROPERTIES, PROPERTIES
 from specs.scenarios import CUSTOM, DEFAULT_SCENARIO, SCENARIOS
 
@@ -217,7 +217,11 @@ bound_options = _group(
     click.option("--upper-syncs", type=CallCount(), help="syncfs calls per upper file (inf: "
                  "for ever)"),
     click.option("--errors", help="writeback errors injected on U, in order: EIO,ENOSPC; "
-                 "inf:EIO,ENOSPC: for ever, any of them each time"),
+                 "inf:EIO,ENOSPC: for ever, any of them each time; 'any' (smt only): the "
+                 "scenario's errors, each errno any value in 1..4095"),
+    click.option("--upper-at-mount", metavar="0|any|WORD",
+                 help="U's errseq word before the mount: 0 (default), any (every valid word), "
+                      "or one word (4101, 0x1005, 'ctr=1 EIO SEEN')"),
     click.option("--counter-bits", type=int, help="errseq counter width (kernel: 19)"),
     click.option("--overlays", type=int, help="overlays mounted on the one upper"),
     click.option("--threads", type=int, help="threads sharing each overlay file"),
@@ -290,11 +294,20 @@ def bounds_from(scenario: str, flock: bool, syncers: int | None = None,
                 upper_syncs: int | None = None, errors: str | None = None,
                 counter_bits: int | None = None, overlays: int | None = None,
                 threads: int | None = None, sync_fs_errors: str | None = None,
-                open_first: bool = False, vfs: str | None = None) -> WorldParams:
+                open_first: bool = False, vfs: str | None = None,
+                upper_at_mount: str | None = None) -> WorldParams:
     """``scenario``'s bounds with the :func:`bound_options` given, validated (``vfs``: read
     now, so that a bad file is reported before any search runs)."""
     if vfs is not None:
         vfs = pick_vfs(vfs, flock)
+    errors_any = None
+    if errors is not None and errors.strip().lower() == "any":
+        errors, errors_any = None, True
+    if upper_at_mount is not None:
+        bits = counter_bits if counter_bits is not None else (
+            WorldParams() if scenario == CUSTOM else SCENARIOS.get(
+                scenario, (WorldParams(),))[0]).counter_bits
+        upper_at_mount = upper_word(upper_at_mount, bits)
     if sync_fs_errors is not None:
         pick("--sync-fs-errors value", sync_fs_errors, list(SYNC_FS_ERRORS))
     if open_first and scenario == "late-open":
@@ -306,7 +319,8 @@ def bounds_from(scenario: str, flock: bool, syncers: int | None = None,
         errors_forever=True if errors is not None and errors.startswith("inf:") else None,
         counter_bits=counter_bits, overlays=overlays, threads_per_file=threads,
         sync_fs_errors=sync_fs_errors, flock=True if flock else None,
-        open_at="first" if open_first else None, vfs=vfs)
+        open_at="first" if open_first else None, vfs=vfs, upper_at_mount=upper_at_mount,
+        errors_any=errors_any)
 
 
 def pick_vfs(path: str, flock: bool = False) -> str:
@@ -325,6 +339,19 @@ def pick_vfs(path: str, flock: bool = False) -> str:
     except OSError as e:
         raise InputError(f"cannot read VFS file {path!r}: {e.strerror}") from None
     return path
+
+
+def upper_word(text: str, counter_bits: int) -> str:
+    """``--upper-at-mount``'s value as :class:`WorldParams` keeps it
+    (:func:`model.world.normal_word_text`), its own form checked at ``counter_bits``
+    (whether it fits a scheme's layout is checked when the check is resolved)."""
+    word = normal_word_text(text)
+    if word != "any":
+        try:
+            parse_word(ErrseqLayout(counter_bits, mustinc="MUSTINC" in word.upper()), word)
+        except ValueError as e:
+            raise InputError(f"--upper-at-mount {word}: {e}") from None
+    return word
 
 
 def budget_from(max_states: int | None = None, max_seconds: float | None = None,

@@ -14,7 +14,7 @@ import dataclasses
 
 from checks import explicit, native
 from checks.replay import ReplayError, replay, replay_steps
-from model.world import FOREVER, WorldParams
+from model.world import FOREVER, BoundsError, WorldParams
 from specs.properties import DEFAULT_PROPERTIES, DOUBLE_LAGS, PROPERTIES
 from specs.resolved import TWIN_EXTRA_BITS, ResolvedCheck, effective, resolve
 from specs.results import CheckResult, PropertyResult, Stats, Trace, TraceReport, Verdict
@@ -24,7 +24,8 @@ ENGINES = ("explicit", "smt", "both")
 MINIMIZE = ("steps", "preemptions")
 
 __all__ = ["ENGINES", "MINIMIZE", "TWIN_EXTRA_BITS", "Budget", "CheckInterrupted",
-           "EngineDisagreement", "check", "check_property", "check_resolved", "replay_trace",
+           "EngineDisagreement", "check", "check_property", "check_resolved", "concrete",
+           "replay_trace",
            "trace_report"]
 
 
@@ -213,7 +214,8 @@ def _smt(rc: ResolvedCheck, budget: Budget,
         unconfirmed = _unconfirmed(rc, out.schedule, out.stats)
         if unconfirmed is not None:
             return dataclasses.replace(unconfirmed, engine="smt", depth=out.depth)
-        trace, key = _found(rc, out.schedule)
+        # the open values the solver picked make a concrete check, replayed like any other
+        trace, key = _found(concrete(rc, out.upper, out.errnos), out.schedule)
         return PropertyResult(rc.prop, out.verdict, trace.reason, out.stats, trace,
                               rc.by_design, engine="smt", depth=out.depth, key=key)
     return PropertyResult(rc.prop, out.verdict, out.reason, out.stats, None, rc.by_design,
@@ -221,8 +223,11 @@ def _smt(rc: ResolvedCheck, budget: Budget,
 
 
 def _both(rc: ResolvedCheck, budget: Budget,
-          progress: explicit.ProgressFn | None = None) -> PropertyResult:
-    e = _explicit(rc, budget, progress)
+          progress: explicit.ProgressFn | None = None,
+          e: PropertyResult | None = None) -> PropertyResult:
+    """Both engines (``e``: the explicit result, when it is already known)."""
+    if e is None:
+        e = _explicit(rc, budget, progress)
     s = _smt(rc, budget)
     known = [r for r in (e, s) if r.verdict is not Verdict.UNKNOWN]
     if len(known) == 2 and (e.verdict, e.trace_length) != (s.verdict, s.trace_length):
@@ -234,15 +239,105 @@ def _both(rc: ResolvedCheck, budget: Budget,
     return dataclasses.replace(lead, others=(e, s), engine="both")
 
 
+def concrete(rc: ResolvedCheck, upper: int | None = None,
+             errnos: tuple[int, ...] | None = None) -> ResolvedCheck:
+    """``rc`` with U's word at mount fixed to ``upper`` and (``--errors any``) the errnos
+    fixed to ``errnos``: the check a counterexample found with open values replays in, and
+    whose replay key names them."""
+    req, par = rc.requested, rc.params
+    if upper is not None:
+        req = dataclasses.replace(req, upper_at_mount=str(upper))
+        par = dataclasses.replace(par, upper_at_mount=str(upper))
+    if errnos is not None:
+        req = dataclasses.replace(req, errors=errnos, errors_any=False)
+        par = dataclasses.replace(par, errors=errnos, errors_any=False)
+    return dataclasses.replace(rc, requested=req, params=par)
+
+
+#: ``--upper-at-mount any`` on the explicit engines: the widest counter enumerated (32 words
+#: of counter x SEEN per errno at 4 bits, one search each; the SMT engine takes any width)
+MAX_ENUMERATED_COUNTER_BITS = 4
+
+
+def _each_mount_word(rc: ResolvedCheck, budget: Budget, run, progress) -> PropertyResult:  # noqa: ANN001
+    """``--upper-at-mount any`` on the explicit engines: one search from each initial state,
+    the mount run on each word :func:`model.world.mount_words` enumerates (exact: see its
+    docstring), and the shortest violation over all of them (the first word in increasing
+    order among equally short ones).  The same as one search from every initial state at
+    once, verdict and shortest length; the figures are the sums (states reached from two
+    words are counted twice)."""
+    from model.world import mount_words
+
+    L = rc.world.layout
+    if L.counter_bits > MAX_ENUMERATED_COUNTER_BITS:
+        raise BoundsError(
+            f"--upper-at-mount any on the explicit engine searches once per word U can hold: "
+            f"{2 << L.counter_bits} counters x flags at a {L.counter_bits}-bit counter; use "
+            f"--counter-bits {MAX_ENUMERATED_COUNTER_BITS} or less, or --engine smt")
+    words = mount_words(L, rc.params.errors)
+    best: PropertyResult | None = None
+    unknown: PropertyResult | None = None
+    cut = 0  # the first word whose search a limit cut
+    states = transitions = depth = 0
+    seconds = peak = 0.0
+    for w in words:
+        # the limits are for the whole check: each search gets what the others left
+        left_s = None if budget.max_seconds is None else budget.max_seconds - seconds
+        left_n = None if budget.max_states is None else budget.max_states - states
+        if (left_s is not None and left_s <= 0) or (left_n is not None and left_n <= 0):
+            r = PropertyResult(rc.prop, Verdict.UNKNOWN, "the limits were spent on the words "
+                               "before it", Stats(0, 0, 0, 0.0, 0.0), None, rc.by_design)
+        else:
+            r = run(concrete(rc, w), dataclasses.replace(budget, max_seconds=left_s,
+                                                         max_states=left_n), progress)
+        states += r.stats.states
+        transitions += r.stats.transitions
+        depth = max(depth, r.stats.max_depth)
+        seconds += r.stats.seconds
+        peak = max(peak, r.stats.peak_mib)
+        if r.verdict is Verdict.VIOLATED:
+            if best is None or (r.trace_length or 0) < (best.trace_length or 0):
+                best = r
+        elif r.verdict is Verdict.UNKNOWN and unknown is None:
+            unknown, cut = r, w
+    stats = Stats(states, transitions, depth, seconds, peak)
+    if best is not None:
+        if unknown is not None:  # a shorter one may hide behind the limit: say so
+            return dataclasses.replace(best, stats=stats, reason=best.reason + (
+                f" (the shortest among the words searched to the end; from U = "
+                f"{L.format(cut)} the search was cut: {unknown.reason})"))
+        return dataclasses.replace(best, stats=stats)
+    if unknown is not None:
+        return dataclasses.replace(unknown, stats=stats,
+                                   reason=f"from U = {L.format(cut)}: {unknown.reason}")
+    return PropertyResult(rc.prop, Verdict.HOLDS, f"no violation from any of the {len(words)} "
+                          f"words U can hold at mount ({states} states in all)", stats, None,
+                          rc.by_design, proof="exhaustive")
+
+
 def check_resolved(rc: ResolvedCheck, engine: str = "explicit", budget: Budget | None = None,
                    progress: explicit.ProgressFn | None = None) -> PropertyResult:
     """Decide one resolved check; a violation comes back replayed by the reference
     interpreter, with its replay key.  ``progress``: the explicit engine's progress callback
-    (see :func:`explicit.search`)."""
+    (see :func:`explicit.search`).  ``--upper-at-mount any`` on the explicit engine: one
+    search per word U can hold (:func:`_each_mount_word`); ``--errors any`` needs the SMT
+    engine (:class:`model.world.BoundsError` otherwise)."""
+    budget = budget or Budget()
+    if rc.params.errors_any and (engine != "smt" or rc.spec.liveness):
+        raise BoundsError("--errors any leaves each errno symbolic, which only the smt engine "
+                          "can do (the explicit engine would enumerate 4095 errnos per error); "
+                          "use --engine smt, or list the errors")
     if rc.spec.liveness:
-        return _liveness(rc, budget or Budget(), engine)
+        if rc.params.upper_at_mount == "any":
+            return _each_mount_word(rc, budget,
+                                    lambda r, b, _: _liveness(r, b, engine), progress)
+        return _liveness(rc, budget, engine)
+    if rc.params.upper_at_mount == "any" and engine != "smt":
+        if engine == "explicit":
+            return _each_mount_word(rc, budget, _explicit, progress)
+        return _both(rc, budget, progress, _each_mount_word(rc, budget, _explicit, progress))
     run = {"explicit": _explicit, "smt": _smt, "both": _both}[engine]
-    return run(rc, budget or Budget(), progress)
+    return run(rc, budget, progress)
 
 
 def check_property(scheme: str, lock: str, params: WorldParams, prop: str,

@@ -143,6 +143,10 @@ class SmtOutcome:
     stats: Stats
     depth: int
     proof: str | None = None  # "bmc-complete" | "k-induction" | None
+    #: a counterexample's open values the solver picked: U's word before the mount
+    #: (``--upper-at-mount any``), the errnos (``--errors any``)
+    upper: int | None = None
+    errnos: tuple[int, ...] | None = None
 
 
 class _Unrolling:
@@ -163,9 +167,43 @@ class _Unrolling:
         return env
 
     def initial(self) -> list[Any]:
+        """Constraints on state 0.  With ``--upper-at-mount any`` U's word before the mount
+        is a symbolic word (``mount_word``) constrained to the valid words of the layout
+        (:func:`model.world.valid_mount_word`), and the prologue (mount, then any
+        ``--open-first`` opens) runs on it symbolically: state 0 is its result.  With
+        ``--errors any`` each ``W.errN`` is a symbolic constant in 1..4095 (``errnos``)."""
         env = self.frame(0)
-        init = self.world.initial_state()
-        return [env[n] == self.D.const(v) for n, v in zip(self.world.names, init, strict=True)]
+        w, D = self.world, self.D
+        init = w.initial_state()
+        self.mount_word: Any = None
+        self.errnos: list[Any] = []
+        if not w.upper_any and not w.errno_vars:
+            return [env[n] == D.const(v) for n, v in zip(w.names, init, strict=True)]
+        cons: list[Any] = []
+        pre: dict[str, Any] = {n: D.const(v) for n, v in w.pre_mount.items()}
+        for n in w.errno_vars:
+            e = z3.BitVec(f"{self.tag}{n}@mount", D.width)
+            cons += [z3.ULE(1, e), z3.ULE(e, w.layout.errno_mask)]
+            pre[n] = e
+            self.errnos.append(e)
+        if w.upper_any:
+            u = z3.BitVec(f"{self.tag}U@mount", D.width)
+            self.mount_word = pre["U"] = u
+            cons.append(valid_word(w.layout, u, D))
+        musts: list[Any] = []
+        for actor in w.prologue_actors:
+            pre = _run_symbolically(actor, pre, D, musts)
+        # The prologue must run to its end, never blocked, from every word and errnos: were
+        # it not, those would be left out silently.  A query of its own, so BMC never sees
+        # the obligations (they hold).
+        check = z3.SolverFor("QF_BV")
+        check.add(*cons, z3.Not(z3.And(musts)))
+        if check.check() != z3.unsat:
+            raise ValueError("the prologue blocks or does not finish from some word U can "
+                             "hold at mount: the symbolic mount cannot stand for every word")
+        for n, v in zip(w.names, init, strict=True):
+            cons.append(env[n] == (pre[n] if n in pre else D.const(v)))
+        return cons
 
     def state_facts(self, k: int) -> None:
         D, env = self.D, self.frames[k]
@@ -217,6 +255,40 @@ class _Unrolling:
         return cons
 
 
+def valid_word(L: Any, u: Any, D: Z3Domain) -> Any:
+    """:func:`model.world.valid_mount_word` on a z3 term: the word fits the layout, and has
+    an errno unless it is 0 (or, in the MUSTINC layout, flags alone)."""
+    fits = z3.ULE(u, D.const(L.word_mask))
+    has_errno = (u & D.const(L.errno_mask)) != D.const(0)
+    rest = (u & D.const(L.word_mask & ~L.flags)) if L.mustinc else u
+    return z3.And(fits, z3.Or(has_errno, rest == D.const(0)))
+
+
+def _run_symbolically(actor: Any, env: dict[str, Any], D: Z3Domain, musts: list[Any]
+                      ) -> dict[str, Any]:
+    """Run a prologue actor (deterministic, single-threaded) from ``env`` on symbolic values:
+    ``len(steps) * 2 + 2`` rounds of "the step at pc fires" (a finished actor stays put).
+    ``musts`` gets what must hold for the result to be the prologue's: each guard where it
+    is reached (the concrete run raises on a blocked prologue) and the actor finished (the
+    caller proves them for every word).  Returns the environment after it."""
+    pcv = actor.pc_var
+    for _ in range(2 * len(actor.steps) + 2):
+        pc = env[pcv]
+        new = dict(env)
+        for st in actor.steps:
+            at = pc == D.const(st.pc)
+            musts.append(z3.Implies(at, D.bool(translate(st.guard, D, env))))
+            for name, e in st.assigns:
+                new[name] = z3.If(at, D.bv(translate(e, D, env)), new[name])
+            target: Any = D.const(st.goto[-1][1])
+            for cond, t in reversed(st.goto[:-1]):
+                target = z3.If(D.bool(translate(cond, D, env)), D.const(t), target)
+            new[pcv] = z3.If(at, target, new[pcv])
+        env = {k: z3.simplify(v) if isinstance(v, z3.ExprRef) else v for k, v in new.items()}
+    musts.append(env[pcv] == D.const(actor.done))
+    return env
+
+
 def _peak_mib() -> float:
     import resource
 
@@ -238,6 +310,11 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
     if twin is not None:
         tw = _Unrolling(twin, "twin.", sel)
         solver.add(tw.initial())
+        # the twin starts from the same history: the same word (its counter is wider, the
+        # same field positions) and the same errnos
+        for a, b in ([(main.mount_word, tw.mount_word)] if main.mount_word is not None
+                     else []) + list(zip(main.errnos, tw.errnos, strict=True)):
+            solver.add(b == z3.ZeroExt(tw.D.width - main.D.width, a))
         alive.append(z3.BoolVal(True))
         twin_clean.append(z3.BoolVal(True))
     main.state_facts(0)
@@ -248,7 +325,38 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
     def stats(depth: int) -> Stats:
         return Stats(0, 0, depth, time.perf_counter() - t0, _peak_mib())
 
-    def decode(goal: Any, depth: int) -> tuple[str, ...]:
+    def least(goal: Any, fixed: list[Any], term: Any) -> int:
+        """The least value ``term`` takes in a violation with the schedule ``fixed`` (a
+        binary search: the counterexample's open values are then a function of the world,
+        as its schedule is)."""
+        if solver.check(goal, *fixed) != z3.sat:  # pragma: no cover - it was sat before
+            raise AssertionError("a pinned counterexample vanished")
+        lo, hi = 0, solver.model().eval(term, model_completion=True).as_long()
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if solver.check(goal, *fixed, z3.ULE(term, mid)) == z3.sat:
+                hi = mid
+            else:
+                lo = mid + 1
+        return lo
+
+    def found(goal: Any, depth: int) -> SmtOutcome:
+        schedule, fixed = decode(goal, depth)
+        upper, errnos = None, None
+        if main.mount_word is not None or main.errnos:
+            pinned = list(fixed)
+            if main.mount_word is not None:
+                upper = least(goal, pinned, main.mount_word)
+                pinned.append(main.mount_word == upper)
+            vals = []
+            for e in main.errnos:
+                vals.append(least(goal, pinned, e))
+                pinned.append(e == vals[-1])
+            errnos = tuple(vals) if main.errnos else None
+        return SmtOutcome(Verdict.VIOLATED, schedule, prop, stats(depth), depth,
+                          upper=upper, errnos=errnos)
+
+    def decode(goal: Any, depth: int) -> tuple[tuple[str, ...], list[Any]]:
         """The lexicographically least violating schedule of this length (by actor order).
 
         z3's model is whichever one its search met first, and that depends on more than the
@@ -267,13 +375,13 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
                     break
             fixed.append(sel[k] == best)
         return tuple(names[model.eval(sel[k], model_completion=True).as_long()]
-                     for k in range(depth))
+                     for k in range(depth)), fixed
 
     on_states = PROPERTIES[prop].on_states  # violated by a state, not by a step
     if on_states:
         dead0 = z3.And(z3.Not(main.enabled[0]), main.unfinished[0])
         if solver.check(dead0) == z3.sat:
-            return SmtOutcome(Verdict.VIOLATED, (), prop, stats(0), 0)
+            return found(dead0, 0)
 
     for k in range(max_depth):
         if max_seconds is not None and time.perf_counter() - t0 > max_seconds:
@@ -305,8 +413,7 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
             solver.set("timeout", max(1, int(left * 1000)))
         r = solver.check(goal)
         if r == z3.sat:
-            return SmtOutcome(Verdict.VIOLATED, decode(goal, k + 1), prop,
-                              stats(k + 1), k + 1)
+            return found(goal, k + 1)
         if r == z3.unknown:
             why = solver.reason_unknown()
             if max_seconds is not None and time.perf_counter() - t0 >= max_seconds * 0.99:

@@ -167,6 +167,17 @@ class World:
     errors: tuple[int, ...]
     prologue: tuple[str, ...] = ()
     params: Mapping[str, Any] = field(default_factory=dict)
+    #: the prologue as programs (``mount``, then ``init``) and the state before it ran
+    #: (every variable, the prologue's locals and pcs too): what the SMT engine executes
+    #: symbolically when the upper's word at mount is left open (``--upper-at-mount any``)
+    prologue_actors: tuple[Actor, ...] = ()
+    pre_mount: Mapping[str, int] = field(default_factory=dict)
+    #: ``--upper-at-mount any``: U's word before the mount is any valid word (the SMT
+    #: engine leaves it symbolic; ``initial`` is the one with U = 0)
+    upper_any: bool = False
+    #: ``--errors any``: the locals ``W.errN`` holding each writeback error's errno are
+    #: constants of the run, any value in 1..4095 (``initial`` holds the listed ones)
+    errno_vars: tuple[str, ...] = ()
 
     def var(self, name: str) -> VarDecl:
         for v in self.variables:
@@ -200,7 +211,8 @@ class World:
         )
         return World(
             self.variables + ghosts, actors, self.layout, dict(self.initial), self.files,
-            self.overlays, self.errors, self.prologue, self.params,
+            self.overlays, self.errors, self.prologue, self.params, self.prologue_actors,
+            dict(self.pre_mount), self.upper_any, self.errno_vars,
         )
 
 

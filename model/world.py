@@ -68,6 +68,12 @@ class WorldParams:
     #: ``--vfs FILE``: fs/sync.c's syncfs in C, as a VFS patch leaves it (model.cfront.vfs);
     #: "" is the model's own (v5.8+ ``errseq_check_and_advance``, or ``flock``)
     vfs: str = ""
+    #: U's word before the mount: "0" (a fresh upper), "any" (every valid word: the explicit
+    #: engines enumerate them, see :func:`mount_words`; the SMT engine leaves it symbolic),
+    #: or one word, as a number or in the traces' notation (``ctr=1,EIO,SEEN``)
+    upper_at_mount: str = "0"
+    #: ``--errors any``: each listed error's errno is any value in 1..4095 (SMT only)
+    errors_any: bool = False
 
     @property
     def looping(self) -> bool:
@@ -87,6 +93,10 @@ class WorldParams:
             del d["errors_forever"]
         if not self.vfs:
             del d["vfs"]
+        if self.upper_at_mount == "0":
+            del d["upper_at_mount"]
+        if not self.errors_any:
+            del d["errors_any"]
         for k in ("syncs", "upper_syncs"):
             if d[k] == FOREVER:
                 d[k] = "inf"
@@ -101,6 +111,116 @@ class WorldParams:
             if p.get(k) == "inf":
                 p[k] = FOREVER
         return WorldParams(**p)
+
+
+class BoundsError(ValueError):
+    """Bounds no world can be built with, or an engine cannot search (``--upper-at-mount``
+    that does not fit the layout, ``--errors any`` on an explicit engine): the CLI prints
+    the message on one line and exits 2."""
+
+
+def normal_word_text(text: str) -> str:
+    """``--upper-at-mount``'s value as :class:`WorldParams` keeps it: ``0``, ``any``, a
+    decimal number, or the notation's fields joined by commas (no spaces: it goes into
+    replay keys).  Does not check that it fits a layout (:func:`parse_word` does)."""
+    t = text.strip()
+    if t.lower() == "any":
+        return "any"
+    try:
+        return str(int(t, 0))
+    except ValueError:
+        return ",".join(t.replace(",", " ").split())
+
+
+def parse_word(L: ErrseqLayout, text: str) -> int:
+    """One errseq word of layout ``L`` from ``text``: a number (``4101``, ``0x1005``) or the
+    traces' notation (``ctr=1 EIO SEEN``, fields separated by spaces or commas: ``ctr=N``,
+    an errno name, ``E#n`` or ``errno=n``, ``SEEN``, ``MUSTINC``).  ``ValueError`` (saying
+    why) unless it is a valid word of ``L``: one that fits its bits, with an errno unless it
+    is 0 (mainline) or flags only (MUSTINC layout), see :func:`valid_mount_word`."""
+    t = text.strip()
+    try:
+        word = int(t, 0)
+    except ValueError:
+        word = None
+    if word is None:
+        ctr, errno, flags = 0, 0, 0
+        for tok in t.replace(",", " ").split():
+            up = tok.upper()
+            if up.startswith("CTR="):
+                ctr = int(tok[4:], 0)
+                if not 0 <= ctr < 1 << L.counter_bits:
+                    raise ValueError(f"counter {ctr} does not fit {L.counter_bits} bits")
+            elif up == "SEEN":
+                flags |= L.seen
+            elif up == "MUSTINC":
+                if not L.mustinc:
+                    raise ValueError("MUSTINC: this scheme's layout has no MUSTINC flag")
+                flags |= L.mustinc_flag
+            elif up.startswith("ERRNO="):
+                errno = int(tok[6:], 0)
+            else:
+                try:
+                    errno = errno_number(up if not up.startswith("E#") else tok)
+                except ValueError:
+                    raise ValueError(f"{tok!r} is not ctr=N, an errno, SEEN or MUSTINC"
+                                     ) from None
+            if not 0 <= errno <= L.errno_mask:
+                raise ValueError(f"errno {errno} outside 0..{L.errno_mask}")
+        word = (ctr << L.ctr_shift) | flags | errno
+    if not 0 <= word <= L.word_mask:
+        raise ValueError(f"{t!r} does not fit the {L.width}-bit word of a "
+                         f"{L.counter_bits}-bit counter")
+    if not valid_mount_word(L, word):
+        raise ValueError(f"{t!r} ({L.format(word)}) is no errseq word: a counter or SEEN "
+                         "with no errno is never set")
+    return word
+
+
+def valid_mount_word(L: ErrseqLayout, word: int) -> bool:
+    """Whether ``word`` is a value U's word can hold: 0, or any errno in 1..4095 with any
+    counter and flags (errseq_set always stores an errno); in the MUSTINC layout also the
+    flags alone on a zero counter (a sample or check of a pristine word sets them).  The
+    SMT engine constrains the symbolic word by the same predicate (``checks.smt``)."""
+    if word & L.errno_mask:
+        return True
+    return word == 0 or (L.mustinc and word & ~L.flags == 0)
+
+
+def fresh_errno(errors: tuple[int, ...]) -> int:
+    """An errno none of ``errors`` is (ENOSPC, or the least one free)."""
+    return next(e for e in (28, 5, *range(1, 4096)) if e not in errors)
+
+
+def mount_words(L: ErrseqLayout, errors: tuple[int, ...]) -> tuple[int, ...]:
+    """The words ``--upper-at-mount any`` enumerates on the explicit engines: 0 first, then
+    every counter x flags x errno in ``errors`` plus one errno none of them is, in
+    increasing order.
+
+    Why those errnos are enough for exactness: the model never computes with an errno; it
+    copies the errno field between words (``errseq_set`` stores it, ``errseq_check`` returns
+    it), masks it out, and compares words and errnos for equality or with 0.  Every one of
+    those operations commutes with a permutation of the errno values 1..4095 applied to the
+    field of every word, and the only errnos written as constants are the world's
+    ``errors``.  So a permutation fixing ``errors`` maps every execution from an initial U
+    with errno ``x`` to one of the same length, judged alike by every property (the
+    monitors compare errnos only with each other), from the initial U with errno ``π(x)``.
+    The errnos outside ``errors`` thus form one class, and one of them stands for all;
+    those in ``errors`` each need their own (a stale EIO equal to the next error is not the
+    same as a stale ENOSPC).  The same holds for the mount's own code: a C scheme's mount
+    reads U and copies or compares it, it has no errno constants of its own (those it
+    returns are ``->sync_fs``'s, which never reach a word).  The flags-only words of the
+    MUSTINC layout are included (see :func:`valid_mount_word`)."""
+    errnos = sorted(set(errors) | {fresh_errno(errors)})
+    flag_sets = [0, L.seen] + ([L.mustinc_flag, L.seen | L.mustinc_flag] if L.mustinc else [])
+    words = {0}
+    for ctr in range(1 << L.counter_bits):
+        for fl in flag_sets:
+            words |= {(ctr << L.ctr_shift) | fl | e for e in errnos}
+            if L.mustinc and ctr == 0:
+                words.add(fl)
+    return tuple(sorted(words))
+
 
 
 @dataclass
@@ -162,9 +282,12 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
     actors: list[Actor] = []
     locals_: list[VarDecl] = []
 
+    errno_vars: list[str] = []
     if p.errors_forever:
         if p.open_at == "after-errors":
             raise ValueError("open_at='after-errors' needs a last error: errors come for ever")
+        if p.errors_any:
+            raise ValueError("--errors any names errors one by one: not with inf:")
         for wb in _forever_writers(L, p.errors):
             actors.append(wb.build("writeback", "writeback completing errors on the upper "
                                    "fs for ever"))
@@ -173,8 +296,13 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
         # W: writeback errors on U, in order.
         wb = ProgramBuilder("W")
         for k, err in enumerate(p.errors, start=1):
-            done = Event("error_done", (("n", k), ("errno", err)))
-            kernel.errseq_set(wb, L, "U", E.const(err), done=[done])
+            errno: Expr = E.const(err)
+            if p.errors_any:
+                errno = wb.local(f"err{k}", f"the errno of error #{k} (--errors any: a constant "
+                                 "of the run, any value in 1..4095)")
+                errno_vars.append(errno.name)
+            done = Event("error_done", (("n", k), ("errno", errno if p.errors_any else err)))
+            kernel.errseq_set(wb, L, "U", errno, done=[done])
         actors.append(wb.build("writeback", "writeback errors completing on the upper fs"))
         locals_ += wb.locals.values()
 
@@ -277,7 +405,21 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
     pcs = [VarDecl(a.pc_var, PC, f"program counter of {a.name}", owner=a.name) for a in actors]
     variables = tuple(shared.items.values()) + tuple(pcs) + tuple(locals_)
     env: dict[str, int] = {v.name: v.init for v in variables}
+    env.update(zip(errno_vars, p.errors if p.errors_any else (), strict=True))
     lines: list[str] = []
+    upper_any = p.upper_at_mount == "any"
+    if not upper_any:
+        try:
+            env["U"] = parse_word(L, p.upper_at_mount)
+        except ValueError as e:
+            raise BoundsError(f"--upper-at-mount {p.upper_at_mount}: {e}") from None
+        if env["U"]:
+            lines.append(f"U = {L.format(env['U'])} before the mount (--upper-at-mount "
+                         f"{env['U']}: the upper's history)")
+    pre_mount: dict[str, int] = dict(env)
+    for pre_actor, pre_locals in ((mount_actor, mount.locals), (init_actor, prologue.locals)):
+        pre_mount.update({n: 0 for n in pre_locals})
+        pre_mount[pre_actor.pc_var] = 0
     for pre_actor, pre_locals in ((mount_actor, mount.locals), (init_actor, prologue.locals)):
         env.update({n: 0 for n in pre_locals})
         env[pre_actor.pc_var] = 0
@@ -297,7 +439,8 @@ def build_world(scheme: Scheme, discipline: Discipline, p: WorldParams) -> World
     params = p.to_json()
     params["looping"] = p.looping
     return World(variables, tuple(actors), L, initial, tuple(files), tuple(names),
-                 tuple(p.errors), tuple(lines), params)
+                 tuple(p.errors), tuple(lines), params, (mount_actor, init_actor), pre_mount,
+                 upper_any, tuple(errno_vars))
 
 
 def _forever_writers(L: ErrseqLayout, errnos: tuple[int, ...]) -> list[ProgramBuilder]:
@@ -358,4 +501,5 @@ def _environment_yields(actors: list[Actor]) -> list[Actor]:
 
 
 __all__ = ["FOREVER", "WorldParams", "build_world", "effective_params", "OPEN_AT",
-           "SYNC_FS_ERRORS", "DONE"]
+           "mount_words", "parse_word", "valid_mount_word", "fresh_errno", "BoundsError",
+           "normal_word_text", "SYNC_FS_ERRORS", "DONE"]

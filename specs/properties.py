@@ -725,9 +725,14 @@ def _instrument_backward_absolute(world: World, step: Step) -> Step:
 
 def _backward_keys(world: World) -> list[int]:
     """Every (counter, errno) key O can hold: the word 0, and each counter with each errno
-    of the world (errseq_set stores only those; check_and_advance only sets flags)."""
+    of the world or of U at mount (errseq_set stores only those; check_and_advance only
+    sets flags)."""
     L = world.layout
-    errnos = sorted(set(world.errors))
+    found = {world.initial.get("U", 0) & L.errno_mask}  # --upper-at-mount: U's errno at mount
+    if world.upper_any:
+        from model.world import fresh_errno
+        found.add(fresh_errno(world.errors))
+    errnos = sorted((set(world.errors) | found) - {0})
     return [0] + [(c << L.ctr_shift) | e for c in range(1 << L.counter_bits) for e in errnos]
 
 

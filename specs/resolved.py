@@ -24,9 +24,10 @@ import dataclasses
 from dataclasses import dataclass
 from functools import cached_property
 
+from model.errseq import ErrseqLayout
 from model.ir import World
 from model.variants import DISCIPLINES, load_catalogue, scheme_for
-from model.world import WorldParams, build_world, effective_params
+from model.world import BoundsError, WorldParams, build_world, effective_params, parse_word
 from specs.deadreset import reset_dead
 from specs.properties import DOUBLE_LAGS, PROPERTIES, Property
 from specs.replaykey import ReplayKey, make_key
@@ -132,8 +133,15 @@ def resolve(scheme: str, lock: str, scenario: str, requested: WorldParams,
     if requested.looping and PROPERTIES[prop].needs_twin:
         raise ValueError(f"{prop} needs a wide-counter twin, which a looping world does not "
                          "have (checks.options.looping_properties)")
-    return ResolvedCheck(scheme, lock, scenario, prop, requested,
-                         effective_params(s, d, requested), prop in s.by_design, mount)
+    params = effective_params(s, d, requested)
+    if params.upper_at_mount not in ("0", "any"):
+        try:
+            parse_word(ErrseqLayout(params.counter_bits, s.mustinc), params.upper_at_mount)
+        except ValueError as e:
+            raise BoundsError(f"--upper-at-mount {params.upper_at_mount}: {e} ({scheme}'s "
+                              "layout)") from None
+    return ResolvedCheck(scheme, lock, scenario, prop, requested, params, prop in s.by_design,
+                         mount)
 
 
 def effective(scheme: str, lock: str, requested: WorldParams,
