@@ -439,6 +439,11 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
                               f"{k + 1}-inductive: no violation at depth <= {k + 1} and no "
                               f"path of {k + 1} safe steps from any state leads to one",
                               stats(k + 1), k + 1, "k-induction")
+    if world.params.get("looping") and k_induction and tw is None and not on_states:
+        # a looping world has executions of every length: only an induction proves it
+        return SmtOutcome(Verdict.UNKNOWN, None,
+                          f"not k-inductive up to k={max(INDUCTION_DEPTHS)}; no violation up "
+                          f"to depth {max_depth}", stats(max_depth), max_depth)
     return SmtOutcome(Verdict.UNKNOWN, None, f"depth limit {max_depth} reached", stats(max_depth),
                       max_depth)
 
