@@ -70,6 +70,9 @@ def sweep_progress(stream: TextIO | None = None) -> sweeping.ProgressFn | None:
 @click.option("--flock", is_flag=True, help="the VFS advances f_sb_err under f_lock")
 @click.option("--vfs", metavar="FILE",
               help="fs/sync.c's syncfs in C (model/vfs/*.c) in every scope")
+@click.option("--upper-at-mount", default="0", show_default=True, metavar="0|any",
+              help="U's word before the mount: 0 (a fresh upper) or any (every valid word; "
+                   "counters of at most 4 bits)")
 @click.option("--format", "fmt", default="text", show_default=True,
               help="text | markdown | json | html")
 @click.option("-o", "--output", help="write the report to this file")
@@ -86,7 +89,8 @@ def sweep_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], props: tuple[str
               fmt: str, output: str | None, no_cache: bool, no_timings: bool,
               jobs: int | None, dask_address: str | None, backend: str,
               max_states: int | None, max_seconds: float | None,
-              max_memory: int | None, vfs: str | None = None) -> None:
+              max_memory: int | None, vfs: str | None = None,
+              upper_at_mount: str = "0") -> None:
     """Check every scope up to --up-to, smallest first, for every variant and property:
     the smallest scope that breaks each promise, or how far it held (limits are per scope)."""
     load_catalogue()
@@ -104,8 +108,11 @@ def sweep_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], props: tuple[str
     budget = budget_from(max_states, max_seconds, max_memory, backend=backend)
     if output is not None:
         check_output_path(output)
+    # one WORD would have to fit every scope's counter: 0 and any only
+    upper = pick("--upper-at-mount value", upper_at_mount.strip().lower(), ["0", "any"])
     base = WorldParams(sync_fs_errors=sync_fs_errors, flock=flock,
-                       vfs=pick_vfs(vfs, flock) if vfs is not None else "")
+                       vfs=pick_vfs(vfs, flock) if vfs is not None else "",
+                       upper_at_mount=upper)
     variants = [(s, lock) for s in dict.fromkeys(names) for lock in dict.fromkeys(disciplines)]
     cache = sweeping.ScopeCache(None) if no_cache else sweeping.ScopeCache.default()
     with cluster.executor_for(cluster.dask_address(dask_address)) as executor:

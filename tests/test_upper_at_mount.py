@@ -189,3 +189,17 @@ def test_bad_input_is_one_line_and_exit_2(args: list[str], words: str) -> None:
                          *args)
     assert code == 2, (out, err)
     assert words in err and len(err.strip().splitlines()) == 1, err
+
+
+@pytest.mark.parametrize("args,words", [
+    (["bench", "--quick", "--upper-at-mount", "FOO"], "is not ctr=N"),
+    (["sweep", "--upper-at-mount", "5"], "valid: 0, any"),
+    (["export", "copy-counter", "--property", "lost", "--upper-at-mount", "any"],
+     "starts from one state"),
+    (["check", "copy-counter", "--property", "lost", "--upper-at-mount", "any"],
+     "--counter-bits 4 or less"),
+])
+def test_the_other_commands_refuse_what_they_cannot_do(args: list[str], words: str) -> None:
+    code, out, err = run(*args)
+    assert code == 2, (out, err)
+    assert words in err and len(err.strip().splitlines()) == 1, err
