@@ -262,6 +262,8 @@ def compare_cmd(schemes: tuple[str, ...], locks: tuple[str, ...], scenarios: tup
                           tuple(o for o in mount if o in tests.get(name, ())))
              for scen in dict.fromkeys(scens) for params in [bounds_from(scen, flock, **bounds)]
              for name in dict.fromkeys(names) for lock in dict.fromkeys(disciplines)]
+    if any(c.params.looping for c in cells):  # (wrap has no twin there: refused or left out)
+        chosen = looping_properties(cells[0].params, properties(props))
     with cluster.executor_for(cluster.dask_address(dask_address)) as executor:
         result = compare.run(cells, chosen, budget, jobs, progress_bar(), executor)
     if fmt == "text":

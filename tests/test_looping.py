@@ -125,3 +125,14 @@ def test_default_properties_leave_wrap_out_in_looping_worlds() -> None:
                                    "race", "--backend", "python", "--no-timings"])
     assert res.exit_code == 1, res.output  # none loses errors
     assert " wrap " not in res.output and " deadlock " in res.output
+
+
+def test_compare_takes_looping_bounds_and_leaves_wrap_out() -> None:
+    res = CliRunner().invoke(cli, ["compare", "--scheme", "none,cursor", "--lock", "spinlock",
+                                   "--scenario", "seed", "--syncs", "inf", "--errors",
+                                   "inf:EIO", "--syncers", "1", "--counter-bits", "2",
+                                   "--jobs", "1", "--backend", "python"])
+    assert res.exit_code == 0, res.output
+    assert "wrap" not in res.output.split("variant", 1)[1].splitlines()[0]
+    assert "cursor --lock spinlock  holds for any number of syncfs calls and errors" in \
+        res.output
