@@ -136,3 +136,17 @@ def test_compare_takes_looping_bounds_and_leaves_wrap_out() -> None:
     assert "wrap" not in res.output.split("variant", 1)[1].splitlines()[0]
     assert "cursor --lock spinlock  holds for any number of syncfs calls and errors" in \
         res.output
+
+
+def test_smt_never_claims_holds_in_a_looping_world_without_a_proof() -> None:
+    p = WorldParams(syncers=1, syncs=FOREVER, errors=(5,), errors_forever=True,
+                    counter_bits=2)
+    out = check("none", "spinlock", "seed", p, props=["lost", "double"], engine="smt",
+                budget=Budget(max_depth=12)).results
+    lost, double = out
+    assert lost.verdict is Verdict.VIOLATED and lost.trace_length == 4  # as explicit
+    assert double.verdict is Verdict.UNKNOWN
+    assert double.reason.startswith("not k-inductive up to k=4; no violation up to depth 12")
+    explicit = check("none", "spinlock", "seed", p, props=["lost", "double"],
+                     budget=Budget(backend="python")).results
+    assert explicit[0].trace_length == 4 and explicit[1].verdict is Verdict.HOLDS
