@@ -52,6 +52,27 @@ def test_finite_ghosts_give_the_recorded_verdict(row, prop, backend, monkeypatch
     assert _verdict(*row, prop, backend) == (cell["verdict"], cell.get("length"))
 
 
+def _every_fourth_row() -> list[tuple]:
+    from tests.test_expected_verdicts import cases
+    return cases()[::4]
+
+
+@pytest.mark.parametrize("prop", FINITE)
+@pytest.mark.parametrize("case", _every_fourth_row(), ids=lambda c: " ".join(map(str, c[:3])))
+def test_finite_ghosts_on_a_quarter_of_the_recorded_matrix(case, prop, monkeypatch) -> None:
+    """Every fourth row of ``expected_verdicts.json`` (all schemes, scenarios and both
+    disciplines among them), native back end: ``python tests/test_finite_history.py``
+    runs every row."""
+    from tests.test_expected_verdicts import key
+    cell = json.loads(DATA.read_text())[key(*case)][prop]
+    _finite(monkeypatch)
+    params = dataclasses.replace(SCENARIOS[case[2]][0], **case[3])
+    r = check(case[0], case[1], case[2], params, props=[prop],
+              budget=Budget(backend="native")).results[0]
+    assert (r.verdict.value, r.trace_length if r.trace is not None else None) == \
+        (cell["verdict"], cell.get("length"))
+
+
 def test_the_finite_history_is_used_in_looping_worlds(monkeypatch) -> None:
     from specs.resolved import resolve
     rc = resolve("cursor", "none", "wrap", SCENARIOS["wrap"][0], "backward")

@@ -150,3 +150,17 @@ def test_smt_never_claims_holds_in_a_looping_world_without_a_proof() -> None:
     explicit = check("none", "spinlock", "seed", p, props=["lost", "double"],
                      budget=Budget(backend="python")).results
     assert explicit[0].trace_length == 4 and explicit[1].verdict is Verdict.HOLDS
+
+
+def test_cmpxchg_starves_a_caller_when_the_other_syncs_for_ever() -> None:
+    """Lock-free is not starvation-free: P2's looping calls keep rewriting O, so P1's
+    cmpxchg always finds it changed (a lasso: stem 11, cycle 10; reports/bench/unbounded.md);
+    with bounded calls the same variant holds ``progress`` (tests/expected_progress.json)."""
+    p = WorldParams(syncers=2, syncs=FOREVER, errors=(5,), errors_forever=True,
+                    counter_bits=2)
+    r = check("copy-naive", "cmpxchg", "seed", p, props=["progress"],
+              budget=Budget(backend="python")).results[0]
+    assert r.verdict is Verdict.VIOLATED and r.trace is not None
+    assert (len(r.trace.steps), r.trace.cycle_start) == (21, 11)
+    assert "P1's syncfs never returns" in r.reason
+    assert r.key is not None and "~" in r.key
