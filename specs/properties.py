@@ -79,6 +79,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from model.errseq import ErrseqLayout
 from model.expr import FALSE, TRUE, ZERO, E, Expr, Op, Var, variables
 from model.ir import GHOST, Event, Step, VarDecl, World
 from specs.explain import (
@@ -571,6 +572,29 @@ def _double_finite(world: World, lag: int = DOUBLE_LAG) -> World:
 # backward: O's history
 
 
+def _increments(step: Step) -> Expr:
+    """How many counter increments ``step``'s errseq_set calls make (``set_done`` with
+    ``inc``), as an expression over the state before it."""
+    delta: Expr = ZERO
+    for ev in step.events:
+        if ev.kind == "set_done":
+            when = dict(ev.args).get("when", TRUE)
+            delta = E.add(delta, E.ite(E.land(when, ev.arg("inc")), E.const(1), ZERO))
+    return delta
+
+
+def _write_to_o(L: ErrseqLayout, old: Expr, new: Expr) -> tuple[Expr, Expr, Expr, Expr]:
+    """A write of ``new`` over ``old`` to O: the (counter, errno) keys it leaves and takes,
+    whether it re-arms (clears SEEN on the same key) and whether it leaves its key."""
+    key_mask = E.const(L.word_mask & ~L.flags)
+    changed = E.ne(new, old)
+    k_old, k_new = E.band(old, key_mask), E.band(new, key_mask)
+    same_key = E.eq(k_old, k_new)
+    rearm = E.land(changed, E.land(same_key, E.land(L.has_seen(E, old),
+                                                    E.lnot(L.has_seen(E, new)))))
+    return k_old, k_new, rearm, E.land(changed, E.lnot(same_key))
+
+
 def _history_slots(world: World, overlay: str) -> int:
     """Distinct keys O can leave: at most one per execution of a step that writes O (each
     such step runs at most once per call: errseq_set's cmpxchg swaps once), plus one."""
@@ -599,14 +623,9 @@ def _instrument_backward(world: World, step: Step) -> Step:
     saturated at the period (see the module docstring for why that is exact)."""
     L = world.layout
     cur: dict[str, Expr] = {}
-    delta: Expr = ZERO
-    for ev in step.events:
-        if ev.kind == "set_done":
-            when = dict(ev.args).get("when", TRUE)
-            delta = E.add(delta, E.ite(E.land(when, ev.arg("inc")), E.const(1), ZERO))
+    delta = _increments(step)
     bad: Expr = FALSE
     period = E.const(1 << L.counter_bits)
-    key_mask = E.const(L.word_mask & ~L.flags)
     writes = dict(step.assigns)
     for o in world.overlays:
         n = _history_slots(world, o)
@@ -620,17 +639,11 @@ def _instrument_backward(world: World, step: Step) -> Step:
                 if aged[i] != d[i]:
                     cur[_g(o, f"d{i}")] = aged[i]
             continue
-        old, new = Var(o), writes[o]
-        changed = E.ne(new, old)
-        k_old, k_new = E.band(old, key_mask), E.band(new, key_mask)
-        same_key = E.eq(k_old, k_new)
-        rearm = E.land(changed, E.land(same_key, E.land(L.has_seen(E, old),
-                                                        E.lnot(L.has_seen(E, new)))))
+        k_old, k_new, rearm, leaves = _write_to_o(L, Var(o), writes[o])
         revert: Expr = FALSE
         for i in range(n):
             recent = E.lt(aged[i], period)
             revert = E.lor(revert, E.land(E.eq(h[i], E.add(k_new, E.const(1))), recent))
-        leaves = E.land(changed, E.lnot(same_key))
         bad = E.lor(bad, E.lor(rearm, E.land(leaves, revert)))
         # Record the key O leaves: update its slot, or take the first empty one.
         tag = E.add(k_old, E.const(1))
@@ -681,17 +694,11 @@ def _instrument_backward_absolute(world: World, step: Step) -> Step:
         cur[_g("incs")] = incs
     bad: Expr = FALSE
     period = E.const(1 << L.counter_bits)
-    key_mask = E.const(L.word_mask & ~L.flags)
     writes = dict(step.assigns)
     for o in world.overlays:
         if o not in writes:
             continue
-        old, new = Var(o), writes[o]
-        changed = E.ne(new, old)
-        k_old, k_new = E.band(old, key_mask), E.band(new, key_mask)
-        same_key = E.eq(k_old, k_new)
-        rearm = E.land(changed, E.land(same_key, E.land(L.has_seen(E, old),
-                                                        E.lnot(L.has_seen(E, new)))))
+        k_old, k_new, rearm, leaves = _write_to_o(L, Var(o), writes[o])
         n = _history_slots(world, o)
         h = [Var(_g(o, f"h{i}")) for i in range(n)]
         t = [Var(_g(o, f"t{i}")) for i in range(n)]
@@ -699,7 +706,6 @@ def _instrument_backward_absolute(world: World, step: Step) -> Step:
         for i in range(n):
             recent = E.lt(E.sub(incs, t[i]), period)
             revert = E.lor(revert, E.land(E.eq(h[i], E.add(k_new, E.const(1))), recent))
-        leaves = E.land(changed, E.lnot(same_key))
         bad = E.lor(bad, E.lor(rearm, E.land(leaves, revert)))
         # Record the key O leaves: update its slot, or take the first empty one.
         tag = E.add(k_old, E.const(1))
@@ -767,15 +773,10 @@ def _instrument_backward_keyed(world: World, step: Step) -> Step:
     two histories that left the same keys at the same ages are one state."""
     L = world.layout
     cur: dict[str, Expr] = {}
-    delta: Expr = ZERO
-    for ev in step.events:
-        if ev.kind == "set_done":
-            when = dict(ev.args).get("when", TRUE)
-            delta = E.add(delta, E.ite(E.land(when, ev.arg("inc")), E.const(1), ZERO))
+    delta = _increments(step)
     bad: Expr = FALSE
     P = 1 << L.counter_bits
     period = E.const(P)
-    key_mask = E.const(L.word_mask & ~L.flags)
     writes = dict(step.assigns)
     keys = _backward_keys(world)
     for o in world.overlays:
@@ -787,13 +788,7 @@ def _instrument_backward_keyed(world: World, step: Step) -> Step:
                 if aged[k] != age[k]:
                     cur[_g(o, f"age{k}")] = aged[k]
             continue
-        old, new = Var(o), writes[o]
-        changed = E.ne(new, old)
-        k_old, k_new = E.band(old, key_mask), E.band(new, key_mask)
-        same_key = E.eq(k_old, k_new)
-        rearm = E.land(changed, E.land(same_key, E.land(L.has_seen(E, old),
-                                                        E.lnot(L.has_seen(E, new)))))
-        leaves = E.land(changed, E.lnot(same_key))
+        k_old, k_new, rearm, leaves = _write_to_o(L, Var(o), writes[o])
         revert: Expr = FALSE
         known: Expr = FALSE
         for k in keys:

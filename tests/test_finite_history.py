@@ -53,6 +53,8 @@ def test_finite_ghosts_give_the_recorded_verdict(row, prop, backend, monkeypatch
 
 
 def _every_fourth_row() -> list[tuple]:
+    if str(Path(__file__).parent.parent) not in sys.path:  # (run as a script)
+        sys.path.insert(0, str(Path(__file__).parent.parent))
     from tests.test_expected_verdicts import cases
     return cases()[::4]
 
