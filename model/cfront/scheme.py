@@ -28,6 +28,7 @@ from model.cfront.syntax import (
     LANG,
     SKIPPED,
     calls,
+    function_parts,
     statements,
     syntax_error,
     syscall_define,
@@ -171,22 +172,13 @@ class CScheme(Scheme):
         if t == "comment":
             return
         if t == "function_definition":
-            d = item.child_by_field_name("declarator")
-            while d is not None and d.type == "pointer_declarator":
-                d = d.child_by_field_name("declarator")
-            if d is None or d.type != "function_declarator":
+            parts = function_parts(item)
+            if parts is None:
                 raise self.error(item, "function definition not understood")
-            name = d.child_by_field_name("declarator").text.decode()  # type: ignore[union-attr]
-            params = []
+            d, fname, named = parts
+            name = (fname.text or b"").decode() if fname is not None else ""
+            params = [pname for _, pname in named]
             plist = d.child_by_field_name("parameters")
-            for p in plist.named_children if plist else []:
-                if p.type != "parameter_declaration":
-                    continue
-                pd = p.child_by_field_name("declarator")
-                while pd is not None and pd.type == "pointer_declarator":
-                    pd = pd.child_by_field_name("declarator")
-                if pd is not None:
-                    params.append(pd.text.decode())
             body = item.child_by_field_name("body")
             if name == "ovl_sync_fs":
                 if params[:2] != ["sb", "wait"]:

@@ -101,6 +101,30 @@ def touches_shared(n: Node, helpers: dict | None = None, seen: frozenset = froze
 
 
 
+def _unpointer(d: Node | None) -> Node | None:
+    """A declarator without its ``*``s (``*sb`` -> ``sb``)."""
+    while d is not None and d.type == "pointer_declarator":
+        d = d.child_by_field_name("declarator")
+    return d
+
+
+def function_parts(item: Node) -> tuple[Node, Node | None, list[tuple[Node, str]]] | None:
+    """A function definition's declarator, name node and named parameters (each with its
+    ``parameter_declaration``, whose ``type`` field says what it points to); None when the
+    declarator is not a plain (possibly pointer-returning) function declarator."""
+    d = _unpointer(item.child_by_field_name("declarator"))
+    if d is None or d.type != "function_declarator":
+        return None
+    params = []
+    plist = d.child_by_field_name("parameters")
+    for p in plist.named_children if plist else []:
+        pd = _unpointer(p.child_by_field_name("declarator")) \
+            if p.type == "parameter_declaration" else None
+        if pd is not None:
+            params.append((p, (pd.text or b"").decode()))
+    return d, d.child_by_field_name("declarator"), params
+
+
 def syscall_define(item: Node, nxt: Node | None) -> str | None:
     """The syscall ``item`` defines, when it is ``SYSCALL_DEFINEn(name, ...)`` followed by
     its body (tree-sitter reads the macro as a call statement missing its ';', then a

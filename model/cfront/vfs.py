@@ -38,6 +38,7 @@ from model.cfront.syntax import (
     PRIMITIVES,
     SKIPPED,
     calls,
+    function_parts,
     syntax_error,
     syscall_define,
     walk,
@@ -310,12 +311,10 @@ class CVfs(CScheme):
         if t == "comment":
             return
         if t == "function_definition":
-            d = item.child_by_field_name("declarator")
-            while d is not None and d.type == "pointer_declarator":
-                d = d.child_by_field_name("declarator")
-            if d is None or d.type != "function_declarator":
+            parts = function_parts(item)
+            if parts is None:
                 raise self.error(item, "function definition not understood")
-            fname = d.child_by_field_name("declarator")
+            _, fname, named = parts
             name = (fname.text or b"").decode() if fname is not None else ""
             if self.embedded and (name.startswith("ovl_") or name in SKIPPED):
                 return  # the scheme's
@@ -332,18 +331,12 @@ class CVfs(CScheme):
                 self.note(item, f"{name}: lib/errseq.c's, as the model has it")
                 return
             params = []
-            plist = d.child_by_field_name("parameters")
-            for p in plist.named_children if plist else []:
-                pd = p.child_by_field_name("declarator") if p.type == "parameter_declaration" \
-                    else None
-                while pd is not None and pd.type == "pointer_declarator":
-                    pd = pd.child_by_field_name("declarator")
-                if pd is not None:
-                    params.append((pd.text or b"").decode())
-                    ty = (p.child_by_field_name("type").text or b"").decode()  # type: ignore[union-attr]
-                    self.param_ptrs.setdefault(name, {})[params[-1]] = (
-                        "file" if ty == "struct file" else
-                        "sb" if ty == "struct super_block" else "?")
+            for p, pname in named:
+                params.append(pname)
+                ty = (p.child_by_field_name("type").text or b"").decode()  # type: ignore[union-attr]
+                self.param_ptrs.setdefault(name, {})[pname] = (
+                    "file" if ty == "struct file" else
+                    "sb" if ty == "struct super_block" else "?")
             body = item.child_by_field_name("body")
             if body is not None:
                 self.helpers[name] = (params, body)
