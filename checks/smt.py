@@ -3,12 +3,17 @@
 This is the only module that imports z3.  The world the explicit engine searches (the scheme's
 steps, instrumented by the property monitor) is translated expression by expression:
 
-* one z3 bit-vector per variable per time step (``U@3``, ``P1.pc@3``, ``g.G@3``), all of the
-  world's width (the errseq word's bits plus one; booleans are 0/1);
-* a selector ``sel@k`` per transition names the actor that takes step ``k -> k+1``;
+* one z3 bit-vector per variable per time step (``U@3``, ``P1.pc@3``, ``g.G@3``), each of its
+  own width (:class:`Ranges`: bits enough for every value state ``k`` can hold; a pc, a
+  boolean or a ghost counter needs a few), zero-extended where it is read, so every term is
+  computed at the world's width (the errseq word's bits plus one; booleans are 0/1);
+* a selector ``sel@k`` per transition names the actor that takes step ``k -> k+1``, or (for
+  a world whose executions all end) none: a stop, after which every transition is one;
 * next-state functions: a variable keeps its value (the frame condition) unless the selected
   actor sits at a step that assigns it; the guard of the selected step must hold; an actor
   that has finished cannot be selected;
+* symmetry breaking for identical syncers and a partial-order reduction (two adjacent steps
+  that commute run in actor order), both keeping every shortest counterexample;
 * the property's violation is the monitor's violation condition of the selected step.
 
 Bounded model checking deepens one transition at a time on one incremental solver: at depth
@@ -19,11 +24,14 @@ interpreter before it is shown.
 
 Proofs: each actor runs a bounded program, so executions are finite.  At every depth the
 engine also asks whether *any* execution is that long; when none is, every execution has been
-covered and the verdict is ``holds`` with that depth ("bmc-complete").  k-induction is tried
-at a few depths (``INDUCTION_DEPTHS``, each try bounded by z3's deterministic resource
-counter, not by the clock, so the same check gives the same proof on a loaded machine): if no
-path of ``k+1`` distinct states from an arbitrary state violates only at its last transition,
-the property holds for every depth ("k-induction").
+covered and the verdict is ``holds`` with that depth ("bmc-complete").  When executions all
+end, a violation query that exceeds a small budget is deferred, and the deferred ones are
+asked together once the longest execution is known (:func:`_bmc_complete`): one hard query
+instead of one per depth.  k-induction is tried at a few depths (``INDUCTION_DEPTHS``; only
+depth 1 when executions all end), each try bounded by z3's deterministic resource counter,
+not by the clock, so the same check gives the same proof on a loaded machine: if no path of
+``k+1`` distinct states from an arbitrary state violates only at its last transition, the
+property holds for every depth ("k-induction").
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ from typing import Any
 import z3
 
 from checks.symmetry import symmetry_groups
-from model.expr import Const, Expr, Op, Var
+from model.expr import Const, Expr, Op, Var, variables
 from model.ir import World
 from specs.properties import PROPERTIES, violation_of
 from specs.results import Stats, Verdict
@@ -133,6 +141,103 @@ def _width(world: World) -> int:
     return max(16, biggest.bit_length() + 1)
 
 
+def _bound(e: Expr, hi: dict[str, int], top: int) -> int:
+    """An upper bound on ``e``'s value at the engine's width (``top``: all ones) when every
+    variable ``v`` is at most ``hi[v]``: intervals with lower bound 0 (values are unsigned;
+    a ``sub`` may wrap, so it is bounded by ``top`` alone)."""
+    if isinstance(e, Const):
+        return e.value
+    if isinstance(e, Var):
+        return hi[e.name]
+    assert isinstance(e, Op)
+    if e.op in ("eq", "ne", "lt", "le", "land", "lor", "lnot"):
+        return 1
+    b = [_bound(a, hi, top) for a in e.args]
+    if e.op == "add":
+        return min(b[0] + b[1], top)
+    if e.op == "sub":
+        return b[0] if b[1] == 0 else top
+    if e.op in ("band", "min"):
+        return min(b)
+    if e.op == "bor":
+        return min(top, (1 << max(b).bit_length()) - 1)
+    if e.op == "shr":
+        return b[0] >> e.k
+    if e.op == "ite":
+        return max(b[1], b[2])
+    if e.op == "max":
+        return max(b)
+    raise ValueError(f"unknown operation {e.op!r}")
+
+
+class Ranges:
+    """How many bits each variable needs, state by state: each variable is then a
+    bit-vector of its own width, zero-extended where it is read.  Terms are still built at
+    the world's width, so no verdict can change as long as no value is cut, which this
+    analysis guarantees.
+
+    An abstract round applies every step of every actor (guards ignored) to per-variable
+    upper bounds and joins them with the old ones: round ``r`` bounds every state reachable
+    in ``r`` steps, so state ``k`` of an unrolling gets round ``k``'s widths (a ghost counter
+    bumped once per step needs ``log2(k)`` bits there, not the word's 33).  ``fixed`` bounds
+    every reachable state (rounds to a fixed point, a bound that grows again being widened
+    to the next power of two): the widths of an arbitrary state (k-induction).  The
+    prologue (``--upper-at-mount any``, ``--errors any``) runs first from every word and
+    errno, for as many rounds as :func:`_run_symbolically` gives it."""
+
+    def __init__(self, world: World, width: int):
+        self.world, self.top = world, (1 << width) - 1
+        self.width = width
+        hi = dict(zip(world.names, world.initial_state(), strict=True))
+        if world.upper_any or world.errno_vars:
+            for n, v in world.pre_mount.items():
+                hi[n] = max(hi.get(n, 0), v)
+            if world.upper_any:
+                hi["U"] = max(hi.get("U", 0), world.layout.word_mask)
+            for n in world.errno_vars:
+                hi[n] = max(hi.get(n, 0), world.layout.errno_mask)
+            pro = [(a.pc_var, st) for a in world.prologue_actors for st in a.steps]
+            for _ in range(max((2 * len(a.steps) + 2 for a in world.prologue_actors),
+                               default=0)):
+                hi = self._round(hi, pro)
+        hi = {n: min(v, self.top) for n, v in hi.items()}
+        self.steps = [(a.pc_var, st) for a in world.actors for st in a.steps]
+        self.rounds = [hi]
+        fix = hi
+        while True:  # a fixed point with widening: each bound climbs at most `width` times
+            new = self._round(fix, self.steps)
+            if new == fix:
+                break
+            fix = {n: v if v == fix.get(n) else min(self.top, (1 << v.bit_length()) - 1)
+                   for n, v in new.items()}
+        self.fixed = self._bits(fix)
+        self._widths = [self._bits(hi)]
+
+    def _round(self, hi: dict[str, int], steps: list[tuple[str, Any]]) -> dict[str, int]:
+        new = dict(hi)
+        for pcv, st in steps:
+            for name, e in st.assigns:
+                new[name] = max(new.get(name, 0), _bound(e, hi, self.top))
+            new[pcv] = max(new.get(pcv, 0), *(t for _, t in st.goto))
+        return new
+
+    def _bits(self, hi: dict[str, int]) -> dict[str, int]:
+        return {n: min(self.width, max(1, hi[n].bit_length())) for n in self.world.names}
+
+    def at(self, k: int) -> dict[str, int]:
+        """Widths for state ``k`` of an execution from the initial state."""
+        while len(self._widths) <= k:
+            last = self.rounds[-1]
+            new = self._round(last, self.steps)
+            self.rounds.append(new)
+            if new == last:  # stable from here on
+                self._widths.append(self._widths[-1])
+            else:
+                self._widths.append({n: min(b, self.fixed[n])
+                                     for n, b in self._bits(new).items()})
+        return self._widths[k]
+
+
 @dataclass(frozen=True)
 class SmtOutcome:
     """What the SMT engine found: verdict, schedule, reason, proof, cost."""
@@ -155,16 +260,38 @@ class _Unrolling:
     def __init__(self, world: World, tag: str, sel: list[Any]):
         self.world, self.tag, self.sel = world, tag, sel
         self.D = Z3Domain(_width(world))
+        self.ranges = Ranges(world, self.D.width)
+        self.arbitrary = False  # states are reachable from the initial state, or any (k-ind.)
         self.frames: list[dict[str, Any]] = []
+        self.raw: list[dict[str, Any]] = []  # the variables themselves, of their own widths
         self.bad: list[Any] = []  # the violation on transition k
         self.enabled: list[Any] = []  # some actor can move in state k
         self.unfinished: list[Any] = []  # some actor has not finished in state k
         self.moved: list[Any] = []  # the selected actor could move (twin: may fail)
 
     def frame(self, k: int) -> dict[str, Any]:
-        env = {n: z3.BitVec(f"{self.tag}{n}@{k}", self.D.width) for n in self.world.names}
+        """State ``k``'s variables, each of its own width; returned (and kept in
+        ``frames``) zero-extended to the world's width, which is where terms are built."""
+        if not NARROW_WIDTHS:
+            bits = dict.fromkeys(self.world.names, self.D.width)
+        else:
+            bits = self.ranges.fixed if self.arbitrary else self.ranges.at(k)
+        raw = {n: z3.BitVec(f"{self.tag}{n}@{k}", bits[n]) for n in self.world.names}
+        self.raw.append(raw)
+        env = {n: self._extend(v) for n, v in raw.items()}
         self.frames.append(env)
         return env
+
+    def _extend(self, v: Any) -> Any:
+        return v if v.size() == self.D.width else z3.ZeroExt(self.D.width - v.size(), v)
+
+    def set(self, k: int, name: str, value: Any) -> Any:
+        """``name`` in state ``k`` equals ``value`` (a term of the world's width, which
+        :func:`var_widths` guarantees fits the variable)."""
+        var = self.raw[k][name]
+        if var.size() < self.D.width:
+            value = z3.Extract(var.size() - 1, 0, value)
+        return var == value
 
     def initial(self) -> list[Any]:
         """Constraints on state 0.  With ``--upper-at-mount any`` U's word before the mount
@@ -172,13 +299,13 @@ class _Unrolling:
         (:func:`model.world.valid_mount_word`), and the prologue (mount, then any
         ``--open-first`` opens) runs on it symbolically: state 0 is its result.  With
         ``--errors any`` each ``W.errN`` is a symbolic constant in 1..4095 (``errnos``)."""
-        env = self.frame(0)
+        self.frame(0)
         w, D = self.world, self.D
         init = w.initial_state()
         self.mount_word: Any = None
         self.errnos: list[Any] = []
         if not w.upper_any and not w.errno_vars:
-            return [env[n] == D.const(v) for n, v in zip(w.names, init, strict=True)]
+            return [self.set(0, n, D.const(v)) for n, v in zip(w.names, init, strict=True)]
         cons: list[Any] = []
         pre: dict[str, Any] = {n: D.const(v) for n, v in w.pre_mount.items()}
         for n in w.errno_vars:
@@ -202,7 +329,7 @@ class _Unrolling:
             raise ValueError("the prologue blocks or does not finish from some word U can "
                              "hold at mount: the symbolic mount cannot stand for every word")
         for n, v in zip(w.names, init, strict=True):
-            cons.append(env[n] == (pre[n] if n in pre else D.const(v)))
+            cons.append(self.set(0, n, pre[n] if n in pre else D.const(v)))
         return cons
 
     def state_facts(self, k: int) -> None:
@@ -223,7 +350,7 @@ class _Unrolling:
         blocked or finished actor leaves the state unchanged and ``moved`` is false (the twin).
         """
         D, cur = self.D, self.frames[k]
-        nxt = self.frame(k + 1)
+        self.frame(k + 1)
         writers: dict[str, list[tuple[Any, Any]]] = {n: [] for n in self.world.names}
         can_move, bad = [], []
         for ai, a in enumerate(self.world.actors):
@@ -246,7 +373,7 @@ class _Unrolling:
             value = cur[name]
             for fire, new in reversed(writers[name]):
                 value = z3.If(fire, new, value)
-            cons.append(nxt[name] == value)
+            cons.append(self.set(k + 1, name, value))
         moved = z3.Or(can_move) if can_move else z3.BoolVal(False)
         self.moved.append(moved)
         if strict:
@@ -295,40 +422,157 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None = None,
-        twin: World | None = None, k_induction: bool = True) -> SmtOutcome:
-    """Bounded model checking with incremental deepening; see the module docstring."""
-    t0 = time.perf_counter()
-    names = [a.name for a in world.actors]
-    solver = z3.SolverFor("QF_BV")
-    sel: list[Any] = []
-    main = _Unrolling(world, "", sel)
-    solver.add(main.initial())
-    tw = None
-    alive: list[Any] = []
-    twin_clean: list[Any] = []  # the twin has not lost an error on transitions < k
-    if twin is not None:
-        tw = _Unrolling(twin, "twin.", sel)
-        solver.add(tw.initial())
-        # the twin starts from the same history: the same word (its counter is wider, the
-        # same field positions) and the same errnos
-        for a, b in ([(main.mount_word, tw.mount_word)] if main.mount_word is not None
-                     else []) + list(zip(main.errnos, tw.errnos, strict=True)):
-            solver.add(b == z3.ZeroExt(tw.D.width - main.D.width, a))
-        alive.append(z3.BoolVal(True))
-        twin_clean.append(z3.BoolVal(True))
-    main.state_facts(0)
-    n_act = len(world.actors)
-    pairs = _symmetric_pairs(world)
-    first_moved: dict[int, Any] = {a: z3.BoolVal(False) for p in pairs for a in p}
+def _touches(st: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """What a step reads (guard, right-hand sides, branches, its violation) and writes."""
+    reads = set(st.reads) | variables(violation_of(st))
+    return frozenset(reads), st.writes | {f"{st.actor}.pc"}
 
-    def stats(depth: int) -> Stats:
-        return Stats(0, 0, depth, time.perf_counter() - t0, _peak_mib())
 
-    def least(goal: Any, fixed: list[Any], term: Any) -> int:
+def _commuting(worlds: list[World]) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """For actors ``j < i``: the step pairs ``(p, q)`` (``i`` at ``p``, ``j`` at ``q``) that
+    commute in every world given: neither writes what the other reads or writes (ghosts
+    and violation conditions included).  Swapping two adjacent commuting steps keeps both
+    enabled, every step's pre-state on what it reads, the length and the final state."""
+    base = worlds[0]
+    shapes = [[len(a.steps) for a in w.actors] for w in worlds]
+    if any(s != shapes[0] for s in shapes):
+        return {}
+    out: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for i, ai in enumerate(base.actors):
+        for j in range(i):
+            pairs = []
+            for p in range(len(ai.steps)):
+                for q in range(len(base.actors[j].steps)):
+                    ok = True
+                    for w in worlds:
+                        ra, wa = _touches(w.actors[i].steps[p])
+                        rb, wb = _touches(w.actors[j].steps[q])
+                        if wa & (rb | wb) or wb & ra:
+                            ok = False
+                            break
+                    if ok:
+                        pairs.append((p, q))
+            if pairs:
+                out[(i, j)] = pairs
+    return out
+
+
+class _Search:
+    """One incremental solver over the world (and twin) unrolled transition by transition,
+    with what decoding a counterexample needs.  ``stutter``: a transition may also be a
+    stop (``sel@k`` = the number of actors, after which every transition is one), so the
+    unrolling to depth ``d`` holds every execution of length ``d`` or less."""
+
+    def __init__(self, world: World, prop: str, twin: World | None, t0: float,
+                 stutter: bool):
+        self.world, self.prop, self.t0, self.stutter = world, prop, t0, stutter
+        self.names = [a.name for a in world.actors]
+        self.n_act = len(world.actors)
+        self.solver = solver = z3.SolverFor("QF_BV")
+        self.sel: list[Any] = []
+        self.main = main = _Unrolling(world, "", self.sel)
+        solver.add(main.initial())
+        self.tw: _Unrolling | None = None
+        self.alive: list[Any] = []
+        self.twin_clean: list[Any] = []  # the twin has not lost an error on transitions < k
+        if twin is not None:
+            self.tw = tw = _Unrolling(twin, "twin.", self.sel)
+            solver.add(tw.initial())
+            # the twin starts from the same history: the same word (its counter is wider, the
+            # same field positions) and the same errnos
+            for a, b in ([(main.mount_word, tw.mount_word)] if main.mount_word is not None
+                         else []) + list(zip(main.errnos, tw.errnos, strict=True)):
+                solver.add(b == z3.ZeroExt(tw.D.width - main.D.width, a))
+            self.alive.append(z3.BoolVal(True))
+            self.twin_clean.append(z3.BoolVal(True))
+        main.state_facts(0)
+        self.pairs = _symmetric_pairs(world)
+        self.first_moved: dict[int, Any] = {a: z3.BoolVal(False) for p in self.pairs for a in p}
+        self.on_states = PROPERTIES[prop].on_states  # violated by a state, not by a step
+        self.commuting = _commuting([world] + ([twin] if twin is not None else []))
+
+    def stats(self, depth: int) -> Stats:
+        return Stats(0, 0, depth, time.perf_counter() - self.t0, _peak_mib())
+
+    def live(self, k: int) -> Any:
+        """Transition ``k`` is a move (not a stop)."""
+        return self.sel[k] != self.n_act if self.stutter else z3.BoolVal(True)
+
+    def dead(self, k: int) -> Any:
+        """State ``k`` is a deadlock reached by ``k`` moves."""
+        reached = self.live(k - 1) if k > 0 else z3.BoolVal(True)
+        return z3.And(reached, z3.Not(self.main.enabled[k]), self.main.unfinished[k])
+
+    def deepen(self) -> Any:
+        """Add transition ``k`` (the next one); return its goal: a violation on it (for a
+        property of states: a deadlock in the state it leads to)."""
+        k, solver, main, tw = len(self.sel), self.solver, self.main, self.tw
+        s = z3.BitVec(f"sel@{k}", max(2, self.n_act.bit_length() + 1))
+        self.sel.append(s)
+        if self.stutter:
+            solver.add(z3.ULE(s, self.n_act))
+            if k > 0:
+                solver.add(z3.Implies(self.sel[k - 1] == self.n_act, s == self.n_act))
+        else:
+            solver.add(z3.ULT(s, self.n_act))
+        for before, after in self.pairs:  # symmetry breaking: see _symmetric_pairs
+            solver.add(z3.Implies(s == after, self.first_moved[before]))
+        for a in self.first_moved:
+            self.first_moved[a] = z3.Or(self.first_moved[a], s == a)
+        if k > 0 and PARTIAL_ORDER:  # commuting neighbours in actor order: _normal_form
+            solver.add(self._normal_form(k))
+        cons = main.step(k, z3.ZeroExt(main.D.width - s.size(), s), not self.stutter)
+        if self.stutter:
+            cons.append(z3.Or(main.moved[k], s == self.n_act))
+        solver.add(cons)
+        main.state_facts(k + 1)
+        if tw is not None:
+            solver.add(tw.step(k, z3.ZeroExt(tw.D.width - s.size(), s), False))
+            alive_k = self.alive[k]
+            tbad = z3.And(alive_k, tw.moved[k], tw.bad[k])
+            self.alive.append(z3.And(alive_k, tw.moved[k]))
+            self.twin_clean.append(z3.And(self.twin_clean[k], z3.Not(tbad)))
+            return z3.And(main.bad[k], self.twin_clean[k], z3.Not(tbad))
+        if self.on_states:
+            return self.dead(k + 1)
+        return main.bad[k]
+
+    def _normal_form(self, k: int) -> list[Any]:
+        """Partial-order reduction: transitions ``k - 1`` (actor ``i``) and ``k`` (actor
+        ``j < i``) may not be two steps that commute (:func:`_commuting`).  Sound and
+        length-preserving: swapping such a pair keeps an execution valid, as long, with the
+        same final state and each step seeing the same values; the lexicographically least
+        schedule (``decode``'s) has no such pair, or swapping it would give a smaller one
+        (a shortest counterexample's violating step stays last: moved earlier, it would
+        make a shorter one).  So every shortest violation, deadlock and longest execution
+        keeps a representative, and the counterexample decoded is unchanged."""
+        prev, env = self.sel[k - 1], self.main.frames[k - 1]
+        cons = []
+        for (i, j), pairs in self.commuting.items():
+            pci, pcj = env[self.world.actors[i].pc_var], env[self.world.actors[j].pc_var]
+            D = self.main.D
+            both = z3.Or([z3.And(pci == D.const(p), pcj == D.const(q)) for p, q in pairs])
+            cons.append(z3.Implies(z3.And(prev == i, self.sel[k] == j), z3.Not(both)))
+        return cons
+
+    def check(self, max_seconds: float | None, *goals: Any) -> Any:
+        if max_seconds is not None:
+            left = max_seconds - (time.perf_counter() - self.t0)
+            self.solver.set("timeout", max(1, int(left * 1000)))
+        return self.solver.check(*goals)
+
+    def unknown(self, max_seconds: float | None, depth: int) -> SmtOutcome:
+        why = self.solver.reason_unknown()
+        if max_seconds is not None and time.perf_counter() - self.t0 >= max_seconds * 0.99:
+            why = f"time limit {max_seconds:g}s reached"
+        return SmtOutcome(Verdict.UNKNOWN, None, f"{why} at depth {depth}", self.stats(depth),
+                          depth)
+
+    def least(self, goal: Any, fixed: list[Any], term: Any) -> int:
         """The least value ``term`` takes in a violation with the schedule ``fixed`` (a
         binary search: the counterexample's open values are then a function of the world,
         as its schedule is)."""
+        solver = self.solver
         if solver.check(goal, *fixed) != z3.sat:  # pragma: no cover - it was sat before
             raise AssertionError("a pinned counterexample vanished")
         lo, hi = 0, solver.model().eval(term, model_completion=True).as_long()
@@ -340,23 +584,25 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
                 lo = mid + 1
         return lo
 
-    def found(goal: Any, depth: int) -> SmtOutcome:
-        schedule, fixed = decode(goal, depth)
+    def found(self, goal: Any, depth: int) -> SmtOutcome:
+        self.solver.set("timeout", 4294967295)  # decoding a found violation is not cut
+        schedule, fixed = self.decode(goal, depth)
         upper, errnos = None, None
+        main = self.main
         if main.mount_word is not None or main.errnos:
             pinned = list(fixed)
             if main.mount_word is not None:
-                upper = least(goal, pinned, main.mount_word)
+                upper = self.least(goal, pinned, main.mount_word)
                 pinned.append(main.mount_word == upper)
             vals = []
             for e in main.errnos:
-                vals.append(least(goal, pinned, e))
+                vals.append(self.least(goal, pinned, e))
                 pinned.append(e == vals[-1])
             errnos = tuple(vals) if main.errnos else None
-        return SmtOutcome(Verdict.VIOLATED, schedule, prop, stats(depth), depth,
+        return SmtOutcome(Verdict.VIOLATED, schedule, self.prop, self.stats(depth), depth,
                           upper=upper, errnos=errnos)
 
-    def decode(goal: Any, depth: int) -> tuple[tuple[str, ...], list[Any]]:
+    def decode(self, goal: Any, depth: int) -> tuple[tuple[str, ...], list[Any]]:
         """The lexicographically least violating schedule of this length (by actor order).
 
         z3's model is whichever one its search met first, and that depends on more than the
@@ -364,6 +610,7 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
         the least actor that still admits a violation makes the trace a function of the world
         alone, so the same command always prints the same counterexample.
         """
+        solver, sel = self.solver, self.sel
         model = solver.model()
         fixed: list[Any] = []
         for k in range(depth):
@@ -374,52 +621,147 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
                     model, best = solver.model(), a
                     break
             fixed.append(sel[k] == best)
-        return tuple(names[model.eval(sel[k], model_completion=True).as_long()]
+        return tuple(self.names[model.eval(sel[k], model_completion=True).as_long()]
                      for k in range(depth)), fixed
 
-    on_states = PROPERTIES[prop].on_states  # violated by a state, not by a step
+
+def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None = None,
+        twin: World | None = None, k_induction: bool = True) -> SmtOutcome:
+    """Bounded model checking; see the module docstring.  A world whose executions all end
+    (not ``looping``) is searched longest execution first (:func:`_bmc_complete`); a
+    looping one depth by depth (:func:`_bmc_incremental`)."""
+    t0 = time.perf_counter()
+    if world.params.get("looping"):
+        return _bmc_incremental(world, prop, max_depth, max_seconds, twin, k_induction, t0)
+    return _bmc_complete(world, prop, max_depth, max_seconds, twin, k_induction, t0)
+
+
+def _bmc_complete(world: World, prop: str, max_depth: int, max_seconds: float | None,
+                  twin: World | None, k_induction: bool, t0: float) -> SmtOutcome:
+    """Depth by depth, the hard violation queries deferred to one query at the end.
+
+    The unrolling allows stops, so at depth ``d`` it holds every execution of length ``d``
+    or less.  At each depth: is there a violation on the last transition, asked with a small
+    deterministic budget (``VIOLATION_RLIMIT``): satisfiable, unsatisfiable, or deferred
+    when the budget runs out; then whether some execution is that long.  When none is (the
+    longest execution is ``L``), one query asks for a violation on any deferred transition:
+    unsatisfiable, ``holds`` (bmc-complete: every execution is in the unrolling).  The
+    shortest violation is the least depth whose query is satisfiable: deferred depths are
+    asked again without a budget, in order, whenever a violation is known to exist (a
+    satisfiable query, or the deferred ones together, asked with the budget at each depth).
+    """
+    run = _Search(world, prop, twin, t0, stutter=True)
+    if (k_induction and twin is None and not run.on_states
+            and _inductive(world, prop, 1)):
+        return SmtOutcome(Verdict.HOLDS, None,
+                          "1-inductive: no violation at depth <= 1 and no path of 1 safe "
+                          "steps from any state leads to one", run.stats(1), 1, "k-induction")
+    offset = 0 if run.on_states else 1  # goals[j]: a violation reached in j + offset steps
+    goals: list[Any] = []
+    deferred: list[int] = []
+
+    def budgeted(goal: Any) -> Any:
+        run.solver.set("rlimit", VIOLATION_RLIMIT)
+        try:
+            return run.check(max_seconds, goal)
+        finally:
+            run.solver.set("rlimit", 0)
+
+    def shortest(upto: int | None) -> SmtOutcome:
+        """A violation exists at a deferred depth (or at ``upto``): the least one."""
+        for j in deferred:
+            r = run.check(max_seconds, goals[j])
+            if r == z3.sat:
+                return run.found(goals[j], j + offset)
+            if r == z3.unknown:
+                return run.unknown(max_seconds, j + offset)
+            run.solver.add(z3.Not(goals[j]))
+        assert upto is not None, "a deferred violation vanished"
+        if run.check(max_seconds, goals[upto]) != z3.sat:  # pragma: no cover - it was sat
+            return run.unknown(max_seconds, upto + offset)
+        return run.found(goals[upto], upto + offset)
+
+    if run.on_states:
+        goals.append(run.dead(0))
+        r = budgeted(goals[0])
+        if r == z3.sat:
+            return run.found(goals[0], 0)
+        deferred += [0] if r == z3.unknown else []
+    longest = None
+    for k in range(max_depth):
+        if max_seconds is not None and time.perf_counter() - t0 > max_seconds:
+            return SmtOutcome(Verdict.UNKNOWN, None,
+                              f"time limit {max_seconds:g}s reached at depth {k}",
+                              run.stats(k), k)
+        goals.append(run.deepen())
+        j = len(goals) - 1
+        if deferred:  # past the first hard depth: every one is deferred, asked together
+            deferred.append(j)
+            if budgeted(z3.Or([goals[i] for i in deferred])) == z3.sat:
+                return shortest(None)
+        else:
+            r = budgeted(goals[j])
+            if r == z3.sat:
+                return shortest(j)
+            if r == z3.unsat:
+                run.solver.add(z3.Not(goals[j]))  # never extended: as the explicit engine
+            else:
+                deferred.append(j)
+        if max_seconds is not None and time.perf_counter() - t0 >= max_seconds * 0.99:
+            return run.unknown(max_seconds, k + 1)
+        # Is there any execution this long?  If not, every execution is in the unrolling.
+        r = run.check(max_seconds, run.live(k))
+        if r == z3.unknown:
+            return run.unknown(max_seconds, k + 1)
+        if r == z3.unsat:
+            longest = k
+            break
+    depth = len(run.sel) if longest is None else longest
+    if deferred:
+        r = run.check(max_seconds, z3.Or([goals[i] for i in deferred]))
+        if r == z3.unknown:
+            return run.unknown(max_seconds, depth)
+        if r == z3.sat:
+            return shortest(None)
+    if longest is None:
+        return SmtOutcome(Verdict.UNKNOWN, None, f"depth limit {max_depth} reached",
+                          run.stats(max_depth), max_depth)
+    return SmtOutcome(Verdict.HOLDS, None,
+                      f"no violation in any execution (all shorter than {longest + 1} "
+                      "steps)", run.stats(longest), longest, "bmc-complete")
+
+
+#: z3 resource units a violation query of :func:`_bmc_complete` may spend before it is
+#: deferred to the one query at the end (deterministic, unlike a clock: ~0.2 s here)
+VIOLATION_RLIMIT = 2_000_000
+#: each variable of its own width (:class:`Ranges`), not the world's
+NARROW_WIDTHS = True
+#: partial-order reduction of the unrolling (:meth:`_Search._normal_form`)
+PARTIAL_ORDER = True
+
+
+def _bmc_incremental(world: World, prop: str, max_depth: int, max_seconds: float | None,
+                     twin: World | None, k_induction: bool, t0: float) -> SmtOutcome:
+    """Depth by depth: a violation on the last transition, then whether any execution is
+    that long (none: bmc-complete); k-induction at ``INDUCTION_DEPTHS``."""
+    run = _Search(world, prop, twin, t0, stutter=False)
+    on_states, tw, solver = run.on_states, run.tw, run.solver
     if on_states:
-        dead0 = z3.And(z3.Not(main.enabled[0]), main.unfinished[0])
+        dead0 = run.dead(0)
         if solver.check(dead0) == z3.sat:
-            return found(dead0, 0)
+            return run.found(dead0, 0)
 
     for k in range(max_depth):
         if max_seconds is not None and time.perf_counter() - t0 > max_seconds:
             return SmtOutcome(Verdict.UNKNOWN, None,
-                              f"time limit {max_seconds:g}s reached at depth {k}", stats(k), k)
-        s = z3.BitVec(f"sel@{k}", max(2, n_act.bit_length() + 1))
-        sel.append(s)
-        solver.add(z3.ULT(s, n_act))
-        for before, after in pairs:  # symmetry breaking: see _symmetric_pairs
-            solver.add(z3.Implies(s == after, first_moved[before]))
-        for a in first_moved:
-            first_moved[a] = z3.Or(first_moved[a], s == a)
-        solver.add(main.step(k, z3.ZeroExt(main.D.width - s.size(), s), True))
-        main.state_facts(k + 1)
-        goal: Any
-        if tw is not None:
-            solver.add(tw.step(k, z3.ZeroExt(tw.D.width - s.size(), s), False))
-            alive_k = alive[k]
-            tbad = z3.And(alive_k, tw.moved[k], tw.bad[k])
-            alive.append(z3.And(alive_k, tw.moved[k]))
-            goal = z3.And(main.bad[k], twin_clean[k], z3.Not(tbad))
-            twin_clean.append(z3.And(twin_clean[k], z3.Not(tbad)))
-        elif on_states:
-            goal = z3.And(z3.Not(main.enabled[k + 1]), main.unfinished[k + 1])
-        else:
-            goal = main.bad[k]
-        if max_seconds is not None:
-            left = max_seconds - (time.perf_counter() - t0)
-            solver.set("timeout", max(1, int(left * 1000)))
-        r = solver.check(goal)
+                              f"time limit {max_seconds:g}s reached at depth {k}",
+                              run.stats(k), k)
+        goal = run.deepen()
+        r = run.check(max_seconds, goal)
         if r == z3.sat:
-            return found(goal, k + 1)
+            return run.found(goal, k + 1)
         if r == z3.unknown:
-            why = solver.reason_unknown()
-            if max_seconds is not None and time.perf_counter() - t0 >= max_seconds * 0.99:
-                why = f"time limit {max_seconds:g}s reached"
-            return SmtOutcome(Verdict.UNKNOWN, None, f"{why} at depth {k + 1}", stats(k + 1),
-                              k + 1)
+            return run.unknown(max_seconds, k + 1)
         # Is there any execution of this length at all?  If not, all are covered.
         if not on_states:
             # a violating transition is never extended by the explicit engine either
@@ -428,24 +770,24 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
         if r == z3.unknown:
             return SmtOutcome(Verdict.UNKNOWN, None,
                               f"time limit {max_seconds:g}s reached at depth {k + 1}",
-                              stats(k + 1), k + 1)
+                              run.stats(k + 1), k + 1)
         if r == z3.unsat:
             return SmtOutcome(Verdict.HOLDS, None,
                               f"no violation in any execution (all shorter than {k + 1} "
-                              "steps)", stats(k), k, "bmc-complete")
+                              "steps)", run.stats(k), k, "bmc-complete")
         if (k_induction and tw is None and not on_states and k + 1 in INDUCTION_DEPTHS
                 and _inductive(world, prop, k + 1)):
             return SmtOutcome(Verdict.HOLDS, None,
                               f"{k + 1}-inductive: no violation at depth <= {k + 1} and no "
                               f"path of {k + 1} safe steps from any state leads to one",
-                              stats(k + 1), k + 1, "k-induction")
+                              run.stats(k + 1), k + 1, "k-induction")
     if world.params.get("looping") and k_induction and tw is None and not on_states:
         # a looping world has executions of every length: only an induction proves it
         return SmtOutcome(Verdict.UNKNOWN, None,
                           f"not k-inductive up to k={max(INDUCTION_DEPTHS)}; no violation up "
-                          f"to depth {max_depth}", stats(max_depth), max_depth)
-    return SmtOutcome(Verdict.UNKNOWN, None, f"depth limit {max_depth} reached", stats(max_depth),
-                      max_depth)
+                          f"to depth {max_depth}", run.stats(max_depth), max_depth)
+    return SmtOutcome(Verdict.UNKNOWN, None, f"depth limit {max_depth} reached",
+                      run.stats(max_depth), max_depth)
 
 
 def _symmetric_pairs(world: World) -> list[tuple[int, int]]:
@@ -483,6 +825,7 @@ def _inductive(world: World, prop: str, k: int) -> bool:
     solver.set("rlimit", INDUCTION_RLIMIT)
     sel: list[Any] = []
     u = _Unrolling(world, "ind.", sel)
+    u.arbitrary = True
     u.frame(0)
     n_act = len(world.actors)
     for i in range(k + 1):
