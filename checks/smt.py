@@ -159,8 +159,8 @@ def _bound(e: Expr, hi: dict[str, int], top: int) -> int:
         return b[0] if b[1] == 0 else top
     if e.op in ("band", "min"):
         return min(b)
-    if e.op == "bor":
-        return min(top, (1 << max(b).bit_length()) - 1)
+    if e.op == "bor":  # a | b <= a + b, and fits the wider operand's bits
+        return min(top, b[0] + b[1], (1 << max(b).bit_length()) - 1)
     if e.op == "shr":
         return b[0] >> e.k
     if e.op == "ite":
@@ -648,7 +648,8 @@ def _bmc_complete(world: World, prop: str, max_depth: int, max_seconds: float | 
     unsatisfiable, ``holds`` (bmc-complete: every execution is in the unrolling).  The
     shortest violation is the least depth whose query is satisfiable: deferred depths are
     asked again without a budget, in order, whenever a violation is known to exist (a
-    satisfiable query, or the deferred ones together, asked with the budget at each depth).
+    satisfiable query, or the deferred ones together, asked with the budget each time their
+    number doubles).
     """
     run = _Search(world, prop, twin, t0, stutter=True)
     if (k_induction and twin is None and not run.on_states
@@ -696,8 +697,9 @@ def _bmc_complete(world: World, prop: str, max_depth: int, max_seconds: float | 
         goals.append(run.deepen())
         j = len(goals) - 1
         if deferred:  # past the first hard depth: every one is deferred, asked together
-            deferred.append(j)
-            if budgeted(z3.Or([goals[i] for i in deferred])) == z3.sat:
+            deferred.append(j)  # (with the budget, each time their number doubles)
+            if (len(deferred) & (len(deferred) - 1) == 0
+                    and budgeted(z3.Or([goals[i] for i in deferred])) == z3.sat):
                 return shortest(None)
         else:
             r = budgeted(goals[j])
