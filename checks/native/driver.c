@@ -159,10 +159,19 @@ static int grow_table(ctx_t *c) {
   uint64_t size = (c->tabmask + 1) * 2;
   uint64_t *t = calloc(size, sizeof(uint64_t));
   if (!t) return -1;
-  for (uint64_t i = 0; i < c->count; i++) {
-    uint64_t full = hash_key(rec(c, i)), h = full & (size - 1);
-    while (t[h]) h = (h + 1) & (size - 1);
-    t[h] = (full >> 32) << 32 | (i + 1);
+  /* in groups of 16, the new slots prefetched first: the writes land all over the table */
+  uint64_t full[16];
+  for (uint64_t i0 = 0; i0 < c->count; i0 += 16) {
+    int m = c->count - i0 < 16 ? (int)(c->count - i0) : 16;
+    for (int j = 0; j < m; j++) {
+      full[j] = hash_key(rec(c, i0 + j));
+      __builtin_prefetch(&t[full[j] & (size - 1)], 1);
+    }
+    for (int j = 0; j < m; j++) {
+      uint64_t h = full[j] & (size - 1);
+      while (t[h]) h = (h + 1) & (size - 1);
+      t[h] = (full[j] >> 32) << 32 | (i0 + j + 1);
+    }
   }
   free(c->tab);
   c->tab = t;
@@ -170,9 +179,10 @@ static int grow_table(ctx_t *c) {
   return 0;
 }
 
-/* 1: added as new state `count - 1`, 0: already stored, -1: out of memory */
-static int insert(ctx_t *c, const uint32_t *k, uint32_t parent) {
-  uint64_t full = hash_key(k), h = full & c->tabmask, tag = full >> 32;
+/* 1: added as new state `count - 1`, 0: already stored, -1: out of memory.  full: the
+ * key's hash_key (computed once: the batch prefetches its slot before inserting). */
+static int insert_h(ctx_t *c, const uint32_t *k, uint64_t full, uint32_t parent) {
+  uint64_t h = full & c->tabmask, tag = full >> 32;
   while (c->tab[h]) {
     uint64_t e = c->tab[h];
     if ((e >> 32) == tag && same_key(rec(c, (uint32_t)e - 1), k)) return 0;
@@ -198,6 +208,10 @@ static int insert(ctx_t *c, const uint32_t *k, uint32_t parent) {
   c->count++;
   if (c->count * 4 > (c->tabmask + 1) * 3 && grow_table(c) < 0) return -1;
   return 1;
+}
+
+static int insert(ctx_t *c, const uint32_t *k, uint32_t parent) {
+  return insert_h(c, k, hash_key(k), parent);
 }
 
 /* Bytes the search holds: records, the hash set, the component tables. */
@@ -281,12 +295,48 @@ static void figures(ctx_t *c, int64_t *io) {
   io[IO_BYTES] = held_bytes(c);
 }
 
+/* States expanded ahead of their inserts (mc_run): their successors' keys are packed and
+ * hashed first and the hash-set slots they probe (then the records a slot's tag points to)
+ * are prefetched, so the cache misses of a batch overlap instead of coming one by one; the
+ * inserts then run in exactly the order, with exactly the stops, of one state at a time.
+ * Nearly all of the search's time was in those misses (perf: insert 60 %). */
+#define BATCH 16
+
+typedef struct {
+  int n, moved, bad;      /* successors packed, any step enabled, first bad successor or -1 */
+  int packed[NA];         /* pack_state's result per successor */
+  uint32_t key[NA][NC];
+  uint64_t hash[NA];
+} expanded_t;
+
+/* Expand state x into e: successors, canonical, packed and hashed (stops at a bad one). */
+static void expand(ctx_t *c, uint64_t x, expanded_t *e) {
+  v_t s[NS], out[NA][NS];
+  int act[NA], bads[NA];
+  unpack_state(c, x, s);
+  const uint32_t *like = rec(c, x);  /* chunks never move */
+  e->n = successors(s, out, act, bads, &e->moved);
+  e->bad = -1;
+  for (int i = 0; i < e->n; i++) {
+    if (bads[i]) { e->bad = i; return; }
+    canon(out[i]);
+    e->packed[i] = pack_state(c, out[i], e->key[i], 1, like);
+    e->hash[i] = e->packed[i] == 0 ? hash_key(e->key[i]) : 0;
+  }
+}
+
+static int unfinished_at(ctx_t *c, uint64_t x) {
+  v_t s[NS];
+  unpack_state(c, x, s);
+  for (int a = 0; a < NA; a++)
+    if (s[PC[a]] < DONE[a]) return 1;
+  return 0;
+}
+
 int mc_run(void *p, int64_t *io) {
   ctx_t *c = p;
   use_symmetry = c->symmetry;
-  v_t s[NS], out[NA][NS];
-  int act[NA], bads[NA], moved;
-  uint32_t k[NC];
+  static expanded_t batch[BATCH];
   int64_t tick = io[IO_TICK];
   uint64_t watch = (uint64_t)io[IO_WATCH];
   if (c->level_done) { /* resumed after R_LEVEL: the next level, or the end */
@@ -298,43 +348,58 @@ int mc_run(void *p, int64_t *io) {
     c->cur = c->lvl_start;
   }
   while (c->cur < c->lvl_end) {
-    uint64_t x = c->cur;
-    unpack_state(c, x, s);
-    const uint32_t *like = rec(c, x);  /* chunks never move */
-    int n = successors(s, out, act, bads, &moved);
-    c->transitions += n;
-    for (int i = 0; i < n; i++) {
-      if (bads[i]) {
-        c->depth++;
-        figures(c, io);
-        io[IO_VIOL] = (int64_t)x;
-        io[IO_FINALBAD] = 1;
-        return R_VIOLATED;
-      }
-      canon(out[i]);
-      int r = pack_state(c, out[i], k, 1, like);
-      if (r == -1) { figures(c, io); return R_OVERFLOW; }
-      if (r < 0 || insert(c, k, (uint32_t)x) < 0) { figures(c, io); return R_NOMEM; }
+    uint64_t left = c->lvl_end - c->cur;
+    int nb = (int)(left < BATCH ? left : BATCH);
+    if (tick > 0 && tick < nb) nb = (int)tick;
+    if (nb < 1) nb = 1;
+    for (int b = 0; b < nb; b++) {
+      expand(c, c->cur + b, &batch[b]);
+      if (batch[b].bad >= 0) { nb = b + 1; break; }
     }
-#if ON_STATES
-    if (!moved) {
-      for (int a = 0; a < NA; a++) {
-        if (s[PC[a]] < DONE[a]) {
+    for (int b = 0; b < nb; b++)
+      for (int i = 0; i < batch[b].n && i != batch[b].bad; i++)
+        if (batch[b].packed[i] == 0) __builtin_prefetch(&c->tab[batch[b].hash[i] & c->tabmask]);
+    for (int b = 0; b < nb; b++)
+      for (int i = 0; i < batch[b].n && i != batch[b].bad; i++) {
+        if (batch[b].packed[i] != 0) continue;
+        uint64_t e = c->tab[batch[b].hash[i] & c->tabmask];
+        if (e && (e >> 32) == batch[b].hash[i] >> 32) __builtin_prefetch(rec(c, (uint32_t)e - 1));
+      }
+    for (int b = 0; b < nb; b++) {
+      expanded_t *e = &batch[b];
+      uint64_t x = c->cur;
+      c->transitions += e->n;
+      for (int i = 0; i < e->n; i++) {
+        if (i == e->bad) {
+          c->depth++;
           figures(c, io);
           io[IO_VIOL] = (int64_t)x;
-          io[IO_FINALBAD] = 0;
+          io[IO_FINALBAD] = 1;
           return R_VIOLATED;
         }
+        int r = e->packed[i];
+        if (r == -1) { figures(c, io); return R_OVERFLOW; }
+        if (r < 0 || insert_h(c, e->key[i], e->hash[i], (uint32_t)x) < 0) {
+          figures(c, io);
+          return R_NOMEM;
+        }
       }
-    }
+#if ON_STATES
+      if (!e->moved && unfinished_at(c, x)) {
+        figures(c, io);
+        io[IO_VIOL] = (int64_t)x;
+        io[IO_FINALBAD] = 0;
+        return R_VIOLATED;
+      }
 #endif
-    c->cur++;
-    tick--;
-    if (tick <= 0 || c->count >= watch) {
-      io[IO_TICK] = tick;
-      io[IO_QUEUE] = (int64_t)(c->count - x);
-      figures(c, io);
-      return R_LOOK;
+      c->cur++;
+      tick--;
+      if (tick <= 0 || c->count >= watch) {
+        io[IO_TICK] = tick;
+        io[IO_QUEUE] = (int64_t)(c->count - x);
+        figures(c, io);
+        return R_LOOK;
+      }
     }
   }
   io[IO_TICK] = tick;
