@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 
 from checks.bfs import Outcome, SearchInterrupted
+from checks.datasym import data_symmetry
 from checks.meter import Limits, Meter, ProgressFn, peak_mib
 from checks.native.build import build, load
 from checks.native.codegen import generate
@@ -40,7 +41,8 @@ def source(cw: CompiledWorld, prop: str, twin: CompiledWorld | None) -> str:
     """The C translation unit for this world (symmetry is chosen when a search starts, so
     searches with and without it share one compiled object)."""
     groups = symmetry_groups(cw.world)
-    return generate(cw, twin, groups, PROPERTIES[prop].on_states, driver_source())
+    data = data_symmetry(cw.world)[0] if twin is None else None
+    return generate(cw, twin, groups, PROPERTIES[prop].on_states, driver_source(), data)
 
 
 def search(cw: CompiledWorld, prop: str, limits: Limits, twin: CompiledWorld | None,
