@@ -85,12 +85,31 @@ def _found(rc: ResolvedCheck, schedule: tuple[str, ...] | None) -> tuple[Trace, 
 
 def _liveness(rc: ResolvedCheck, budget: Budget, engine: str) -> PropertyResult:
     """``progress`` (``checks.liveness``): on the explicit graph of the unreduced world,
-    whatever the engine or backend asked for (the SMT engine has no fair-cycle search, the
-    native one no Tarjan); a lasso is replayed by ``liveness.check_lasso`` before it is
-    shown."""
+    whatever the engine asked for (the SMT engine has no fair-cycle search), on the native
+    back end (its Tarjan, ``checks.native.search.search_progress``) unless the Python one
+    is asked for; a lasso is replayed by ``liveness.check_lasso`` before it is shown."""
     from checks import liveness
 
-    verdict, schedule, cycle, reason, stats = liveness.search_progress(rc.world, budget.limits)
+    backend, _ = native.resolve(budget.backend)
+    limits, cap = budget.limits, native.PYTHON_FIRST_STATES
+    first, spent = None, 0.0
+    if backend != "native":  # python, or python-first: up to cap states, as _python_first
+        small = (limits if backend == "python" or (limits.max_states or cap + 1) <= cap
+                 else dataclasses.replace(limits, max_states=cap))
+        first = liveness.search_progress(rc.world, small)
+        spent = first[4].seconds
+        if (small is not limits and first[0] is Verdict.UNKNOWN
+                and first[3].startswith(f"state limit {cap} ")):
+            first = None  # too big for Python: the native graph from the start
+    if first is None:
+        from checks.native.search import search_progress
+
+        left = (None if limits.max_seconds is None
+                else max(0.0, limits.max_seconds - spent))
+        first = search_progress(rc.world, dataclasses.replace(limits, max_seconds=left))
+    verdict, schedule, cycle, reason, stats = first
+    if stats.seconds < spent:  # the native search followed the Python one: count both
+        stats = dataclasses.replace(stats, seconds=stats.seconds + spent)
     if verdict is Verdict.VIOLATED:
         assert schedule is not None and cycle is not None
         trace = lasso_trace(rc, schedule, cycle)

@@ -340,6 +340,17 @@ def generate(cw: CompiledWorld, twin: CompiledWorld | None,
            "static inline int lexcmp(const v_t *a, const v_t *b, int m) {",
            "  for (int i = 0; i < m; i++) if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;",
            "  return 0;\n}"]
+    # progress (checks.liveness): where each actor waits inside a syscall
+    from checks.liveness import begin_pcs, call_pcs
+
+    offs, incall, begins = [], [], []
+    for a, steps in zip(cw.world.actors, cw.steps, strict=True):
+        offs.append(len(incall))
+        inside, first = call_pcs(a), begin_pcs(a)
+        incall += [1 if pc in inside else 0 for pc in range(len(steps))]
+        begins += [1 if pc in first else 0 for pc in range(len(steps))]
+    out += [arr("INCALL_OFF", offs), arr("INCALL", incall, "unsigned char"),
+            arr("BEGINS", begins, "unsigned char")]
     if twin is not None:
         out += [f"#define NTWIN {len(twin.initial)}", arr("TPC", list(twin.pc_slots)),
                 arr("TDONE", [len(s) for s in twin.steps])]

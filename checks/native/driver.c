@@ -448,3 +448,170 @@ int mc_schedule(void *p, int64_t viol, int final_bad, int *sched, int cap) {
   }
   return m;
 }
+
+/* ---- progress (checks/liveness.py, checks/lasso.py) on the stored graph ---------------
+ * After a complete search without symmetry (every reachable state stored, numbered in
+ * breadth-first order, as checks.lasso's own BFS tree numbers them), mc_fair finds, one
+ * actor a at a time, the strongly connected components of the states where a waits inside
+ * a syncfs call (WAITS below), with an iterative Tarjan, and keeps the fair ones: a cycle
+ * (or one state with no step at all, which stutters) on which every actor steps inside the
+ * component or is disabled at one of its states.  Each is written to ctx->fair as
+ * actor, size, members...; mc_succ gives Python a state's successors for the lasso. */
+
+/* 1: actor a waits inside a call in s (its pc is inside one, or at a call's first step
+ * and that step is disabled: blocked on a lock) */
+static int waits(int a, const v_t *s, int enabled) {
+  v_t pc = s[PC[a]];
+  if (pc >= DONE[a]) return 0;
+  if (INCALL[INCALL_OFF[a] + pc]) return 1;
+  return BEGINS[INCALL_OFF[a] + pc] && !enabled;
+}
+
+/* state x's successors: acts[i], targets[i] (state indices); n, or -1 a successor is not
+ * stored (the search was not complete) */
+int mc_succ(void *p, int64_t x, int *acts, int64_t *targets) {
+  ctx_t *c = p;
+  v_t s[NS], out[NA][NS];
+  int act[NA], bads[NA], moved;
+  uint32_t k[NC];
+  unpack_state(c, (uint64_t)x, s);
+  int n = successors(s, out, act, bads, &moved);
+  for (int i = 0; i < n; i++) {
+    if (pack_state(c, out[i], k, 0, 0) < 0) return -1;
+    uint64_t full = hash_key(k), h = full & c->tabmask, tag = full >> 32;
+    int64_t y = -1;
+    while (c->tab[h]) {
+      uint64_t e = c->tab[h];
+      if ((e >> 32) == tag && same_key(rec(c, (uint32_t)e - 1), k)) { y = (int64_t)(uint32_t)e - 1; break; }
+      h = (h + 1) & c->tabmask;
+    }
+    if (y < 0) return -1;
+    acts[i] = act[i];
+    targets[i] = y;
+  }
+  return n;
+}
+
+typedef struct { uint64_t *v; uint64_t n, cap; } vec_t;
+
+static int vec_push(vec_t *v, uint64_t x) {
+  if (v->n == v->cap) {
+    uint64_t cap = v->cap ? v->cap * 2 : 1024;
+    uint64_t *w = realloc(v->v, cap * sizeof(uint64_t));
+    if (!w) return -1;
+    v->v = w;
+    v->cap = cap;
+  }
+  v->v[v->n++] = x;
+  return 0;
+}
+
+static vec_t fair_out;
+
+/* Returns the number of words in the result (mc_fair_copy), -1 out of memory, -2 the graph
+ * is incomplete. */
+int64_t mc_fair(void *p) {
+  ctx_t *c = p;
+  uint64_t N = c->count;
+  fair_out.n = 0;
+  uint32_t *index = malloc(N * sizeof(uint32_t)), *low = malloc(N * sizeof(uint32_t));
+  uint32_t *comp = malloc(N * sizeof(uint32_t));
+  unsigned char *onstack = malloc(N), *inh = malloc(N);
+  vec_t stack = {0}, frames = {0}, members = {0};
+  if (!index || !low || !comp || !onstack || !inh) return -1;
+  v_t s[NS];
+  int acts[NA];
+  int64_t t[NA];
+  for (int a = 0; a < NA; a++) {
+    /* which states are in H_a */
+    for (uint64_t x = 0; x < N; x++) {
+      unpack_state(c, x, s);
+      int n = mc_succ(c, (int64_t)x, acts, t);
+      if (n < 0) return -2;
+      int en = 0;
+      for (int i = 0; i < n; i++) if (acts[i] == a) en = 1;
+      inh[x] = (unsigned char)waits(a, s, en);
+    }
+    memset(index, 0xff, N * sizeof(uint32_t));
+    memset(comp, 0xff, N * sizeof(uint32_t));
+    memset(onstack, 0, N);
+    uint32_t next = 0, ncomp = 0;
+    for (uint64_t root = 0; root < N; root++) {
+      if (!inh[root] || index[root] != 0xffffffffu) continue;
+      /* frame: node << 8 | next edge to try */
+      frames.n = 0;
+      if (vec_push(&frames, root << 8) < 0) return -1;
+      index[root] = low[root] = next++;
+      if (vec_push(&stack, root) < 0) return -1;
+      onstack[root] = 1;
+      while (frames.n) {
+        uint64_t f = frames.v[frames.n - 1], x = f >> 8;
+        int e = (int)(f & 0xff);
+        int n = mc_succ(c, (int64_t)x, acts, t);
+        if (e < n) {
+          frames.v[frames.n - 1] = x << 8 | (uint64_t)(e + 1);
+          uint64_t y = (uint64_t)t[e];
+          if (!inh[y]) continue;
+          if (index[y] == 0xffffffffu) {
+            index[y] = low[y] = next++;
+            if (vec_push(&stack, y) < 0 || vec_push(&frames, y << 8) < 0) return -1;
+            onstack[y] = 1;
+          } else if (onstack[y] && index[y] < low[x]) {
+            low[x] = index[y];
+          }
+          continue;
+        }
+        frames.n--;
+        if (frames.n) {
+          uint64_t parent = frames.v[frames.n - 1] >> 8;
+          if (low[x] < low[parent]) low[parent] = low[x];
+        }
+        if (low[x] != index[x]) continue;
+        /* x is the root of a component: pop it */
+        members.n = 0;
+        uint64_t y;
+        do {
+          y = stack.v[--stack.n];
+          onstack[y] = 0;
+          comp[y] = ncomp;
+          if (vec_push(&members, y) < 0) return -1;
+        } while (y != x);
+        uint32_t id = ncomp++;
+        /* a cycle?  (or one state with no step at all: it stutters for ever) */
+        int fair = 1;
+        if (members.n == 1) {
+          int m = mc_succ(c, (int64_t)x, acts, t), loop = 0;
+          if (m == 0) fair = 2;
+          for (int i = 0; i < m; i++) if ((uint64_t)t[i] == x) loop = 1;
+          if (fair == 1 && !loop) fair = 0;
+        }
+        if (fair == 1) {
+          for (int b = 0; b < NA && fair; b++) {
+            int seen = 0;
+            for (uint64_t i = 0; i < members.n && !seen; i++) {
+              uint64_t z = members.v[i];
+              int m = mc_succ(c, (int64_t)z, acts, t), mine = -1;
+              for (int j = 0; j < m; j++) if (acts[j] == b) mine = j;
+              if (mine < 0 || comp[t[mine]] == id)
+                seen = 1;
+            }
+            if (!seen) fair = 0;
+          }
+        }
+        if (fair) {
+          if (vec_push(&fair_out, (uint64_t)a) < 0 || vec_push(&fair_out, members.n) < 0)
+            return -1;
+          for (uint64_t i = 0; i < members.n; i++)
+            if (vec_push(&fair_out, members.v[i]) < 0) return -1;
+        }
+      }
+    }
+  }
+  free(index); free(low); free(comp); free(onstack); free(inh);
+  free(stack.v); free(frames.v); free(members.v);
+  return (int64_t)fair_out.n;
+}
+
+void mc_fair_copy(int64_t *out) {
+  for (uint64_t i = 0; i < fair_out.n; i++) out[i] = (int64_t)fair_out.v[i];
+}
