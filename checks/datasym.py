@@ -228,15 +228,15 @@ def _facts_symmetric(world: World, facts: tuple[tuple[str, int, str], ...],
 SAMPLE_STATES = 4_000
 
 
-def _sample(world: World) -> list[tuple[int, ...]]:
-    """Up to ``SAMPLE_STATES`` reachable states, breadth-first."""
+def reachable_sample(world: World, limit: int = SAMPLE_STATES) -> list[tuple[int, ...]]:
+    """Up to about ``limit`` reachable states, breadth-first."""
     from checks.stepcode import compile_world, successor_function
 
     cw = compile_world(world)
     succ = successor_function(cw, None)
     seen = {cw.initial}
     frontier = [cw.initial]
-    while frontier and len(seen) < SAMPLE_STATES:
+    while frontier and len(seen) < limit:
         nxt = []
         for st in frontier:
             for _, t, _ in succ(st)[0]:
@@ -264,7 +264,7 @@ def _build(world: World) -> tuple[DataSymmetry | None, str]:
     kinds = tuple(WORD if i in words else ERRNO if i in errno_locals else IDENTITY
                   for i in range(n))
     region = tuple(world.names.index(x) for x in ("U", *world.overlays) if x in world.names)
-    facts = smt.region_facts(world, kinds, region, _sample(world))
+    facts = smt.region_facts(world, kinds, region, reachable_sample(world))
     if not _facts_symmetric(world, facts, writer):
         return None, "the region's facts are not symmetric in the interchangeable actors"
     L = world.layout
@@ -298,4 +298,5 @@ def _build(world: World) -> tuple[DataSymmetry | None, str]:
             "data symmetry proved by z3: " + ", ".join(found))
 
 
-__all__ = ["DataMap", "DataSymmetry", "data_symmetry", "IDENTITY", "WORD", "ERRNO"]
+__all__ = ["DataMap", "DataSymmetry", "data_symmetry", "reachable_sample", "IDENTITY", "WORD",
+           "ERRNO"]

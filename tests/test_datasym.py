@@ -11,7 +11,7 @@ import pytest
 from checks import datasym, native, smt
 from checks.options import scenario_params
 from checks.runner import Budget, check_resolved
-from checks.stepcode import compile_world, successor_function
+from checks.stepcode import compile_world
 from checks.symmetry import canonicalizer, symmetry_groups
 from model.expr import E, Var
 from model.world import FOREVER
@@ -22,21 +22,6 @@ def _looping(scheme: str, lock: str, prop: str, **over: object):
     kw = dict(syncs=FOREVER, errors=(5, 28), errors_forever=True, counter_bits=2)
     kw.update(over)
     return resolve(scheme, lock, "seed", scenario_params("seed", **kw), prop)
-
-
-def _reachable(world, limit: int) -> list[tuple[int, ...]]:
-    cw = compile_world(world)
-    succ = successor_function(cw, None)
-    seen, frontier = {cw.initial}, [cw.initial]
-    while frontier and len(seen) < limit:
-        nxt = []
-        for s in frontier:
-            for _, t, _ in succ(s)[0]:
-                if t not in seen:
-                    seen.add(t)
-                    nxt.append(t)
-        frontier = nxt
-    return list(seen)
 
 
 def test_cursor_spinlock_has_rotations_and_renamings() -> None:
@@ -86,7 +71,7 @@ def test_canonical_form_is_a_function_of_the_orbit() -> None:
     sym, _ = datasym.data_symmetry(w)
     assert sym is not None
     canon = sym.canonicalizer(canonicalizer(symmetry_groups(w)))
-    states = [s for s in _reachable(w, 6000) if sym.in_region(s)]
+    states = [s for s in datasym.reachable_sample(w, 6000) if sym.in_region(s)]
     assert len(states) > 1000
     rng = random.Random(7)
     for s in rng.sample(states, 300):

@@ -64,37 +64,46 @@ def search(cw: CompiledWorld, prop: str, limits: Limits, twin: CompiledWorld | N
         return Stats(io[IO_STORED], io[IO_TRANS], io[IO_DEPTH], meter.elapsed(), peak_mib())
 
     try:
-        io[IO_STORED] = 1
-        while True:
-            io[IO_TICK] = meter.tick
-            io[IO_WATCH] = min(meter.watch, 1 << 62)
-            r = lib.mc_run(ctx, io)
-            meter.tick = io[IO_TICK]
-            if r == R_LOOK:
-                why = meter.look(io[IO_STORED], io[IO_TRANS], io[IO_DEPTH], io[IO_QUEUE])
-            elif r == R_LEVEL:
-                why = meter.level_end(io[IO_STORED], io[IO_TRANS], io[IO_DEPTH], io[IO_QUEUE])
-            elif r == R_HOLDS:
-                return Outcome(Verdict.HOLDS, None, f"no violation in {io[IO_STORED]} states",
-                               stats()), compiled
-            elif r == R_VIOLATED:
-                cap = io[IO_DEPTH] + 2
-                buf = (ctypes.c_int * cap)()
-                m = lib.mc_schedule(ctx, io[IO_VIOL], io[IO_FINALBAD], buf, cap)
-                if m < 0:  # pragma: no cover - would be an engine bug
-                    raise AssertionError("canonical path cannot be re-simulated")
-                schedule = tuple(names[buf[i]] for i in range(m))
-                return Outcome(Verdict.VIOLATED, schedule, prop, stats()), compiled
-            elif r == R_OVERFLOW:
-                raise OverflowError("a value outgrew its slot width")
-            else:
-                raise MemoryError("the native search ran out of memory")
-            if why is not None:
-                return Outcome(Verdict.UNKNOWN, None, why, stats()), compiled
+        r, why = _drive(lib, ctx, io, meter)
+        if why is not None:
+            return Outcome(Verdict.UNKNOWN, None, why, stats()), compiled
+        if r == R_HOLDS:
+            return Outcome(Verdict.HOLDS, None, f"no violation in {io[IO_STORED]} states",
+                           stats()), compiled
+        cap = io[IO_DEPTH] + 2
+        buf = (ctypes.c_int * cap)()
+        m = lib.mc_schedule(ctx, io[IO_VIOL], io[IO_FINALBAD], buf, cap)
+        if m < 0:  # pragma: no cover - would be an engine bug
+            raise AssertionError("canonical path cannot be re-simulated")
+        schedule = tuple(names[buf[i]] for i in range(m))
+        return Outcome(Verdict.VIOLATED, schedule, prop, stats()), compiled
     except KeyboardInterrupt:
         raise SearchInterrupted(prop, stats()) from None
     finally:
         lib.mc_free(ctx)
+
+
+def _drive(lib: ctypes.CDLL, ctx: int, io: ctypes.Array, meter: Meter) -> tuple[int, str | None]:
+    """Run ``mc_run`` to the end, a violation, or a limit: the last return code, and the
+    Meter's reason when a limit stopped it (None otherwise)."""
+    io[IO_STORED] = 1
+    while True:
+        io[IO_TICK] = meter.tick
+        io[IO_WATCH] = min(meter.watch, 1 << 62)
+        r = lib.mc_run(ctx, io)
+        meter.tick = io[IO_TICK]
+        if r == R_LOOK:
+            why = meter.look(io[IO_STORED], io[IO_TRANS], io[IO_DEPTH], io[IO_QUEUE])
+        elif r == R_LEVEL:
+            why = meter.level_end(io[IO_STORED], io[IO_TRANS], io[IO_DEPTH], io[IO_QUEUE])
+        elif r in (R_HOLDS, R_VIOLATED):
+            return r, None
+        elif r == R_OVERFLOW:
+            raise OverflowError("a value outgrew its slot width")
+        else:
+            raise MemoryError("the native search ran out of memory")
+        if why is not None:
+            return r, why
 
 
 def search_progress(world: World, limits: Limits
@@ -129,26 +138,11 @@ def search_progress(world: World, limits: Limits
         return Stats(io[IO_STORED], io[IO_TRANS], depth, meter.elapsed(), peak_mib())
 
     try:
-        io[IO_STORED] = 1
-        while True:
-            io[IO_TICK] = meter.tick
-            io[IO_WATCH] = min(meter.watch, 1 << 62)
-            r = lib.mc_run(ctx, io)
-            meter.tick = io[IO_TICK]
-            why = None
-            if r == R_LOOK:
-                why = meter.look(io[IO_STORED], io[IO_TRANS], io[IO_DEPTH], io[IO_QUEUE])
-            elif r == R_LEVEL:
-                why = meter.level_end(io[IO_STORED], io[IO_TRANS], io[IO_DEPTH], io[IO_QUEUE])
-            elif r == R_HOLDS:
-                break
-            elif r == R_OVERFLOW:
-                raise OverflowError("a value outgrew its slot width")
-            else:  # no violation can stop this world: nothing is monitored
-                raise MemoryError("the native search ran out of memory")
-            if why is not None:
-                return (Verdict.UNKNOWN, None, None, f"{why} (exploring the graph for "
-                        "progress)", stats())
+        r, why = _drive(lib, ctx, io, meter)
+        if why is not None:
+            return (Verdict.UNKNOWN, None, None, f"{why} (exploring the graph for progress)",
+                    stats())
+        assert r == R_HOLDS, "nothing is monitored: no violation stops this search"
         words = lib.mc_fair(ctx)
         if words < 0:
             raise MemoryError("the fair-cycle search ran out of memory")
