@@ -15,7 +15,7 @@ import dataclasses
 from checks import explicit, native
 from checks.replay import ReplayError, replay, replay_steps
 from model.world import FOREVER, BoundsError, WorldParams
-from specs.properties import DEFAULT_PROPERTIES, DOUBLE_LAGS, PROPERTIES
+from specs.properties import DEFAULT_PROPERTIES, DOUBLE_LAGS, PROPERTIES, overflowed
 from specs.resolved import TWIN_EXTRA_BITS, ResolvedCheck, effective, resolve
 from specs.results import CheckResult, PropertyResult, Stats, Trace, TraceReport, Verdict
 from specs.scenarios import CUSTOM
@@ -157,7 +157,7 @@ def _explicit(rc: ResolvedCheck, budget: Budget,
         unconfirmed = _unconfirmed(rc, out.schedule, out.stats)
         if unconfirmed is not None:
             finer = [k for k in DOUBLE_LAGS if k > rc.double_lag]
-            if finer:  # refine: tell more generations apart, and search again
+            if finer and rc.prop == "double":  # refine: more generations told apart
                 return _explicit(dataclasses.replace(rc, double_lag=finer[0]), budget,
                                  progress)
             return unconfirmed
@@ -187,7 +187,15 @@ def _unconfirmed(rc: ResolvedCheck, schedule: tuple[str, ...] | None,
                  stats: Stats) -> PropertyResult | None:
     """``unknown`` when the search world's finite ghost state over-approximates
     (``double`` in a looping world) and the exact monitor does not confirm the violation
-    it found; None when it does (or when the ghost state is exact)."""
+    it found; None when it does (or when the ghost state is exact).  Also ``unknown`` when
+    the "violation" is ``backward``'s history running out of room
+    (``specs.properties.overflowed``): a limit of the monitor, never a silent holds."""
+    if schedule is not None and rc.prop == "backward":
+        flag = overflowed(rc.world, schedule)
+        if flag is not None:
+            why = (f"the backward monitor ran out of room ({flag} set at step "
+                   f"{len(schedule)}): its history cannot tell; a limit of the model")
+            return PropertyResult(rc.prop, Verdict.UNKNOWN, why, stats, None, rc.by_design)
     if rc.replay_world is rc.world or schedule is None:
         return None
     try:
