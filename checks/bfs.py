@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from checks.datasym import data_symmetry
 from checks.meter import Limits, Meter, ProgressFn, peak_mib
 from checks.por import ample_function
 from checks.stepcode import CompiledWorld, packer, successor_function
@@ -60,6 +61,10 @@ def bfs(cw: CompiledWorld, prop: str, twin: CompiledWorld | None, symmetry: bool
     init = cw.initial + twin.initial + (1,) if twin is not None else cw.initial
     groups = symmetry_groups(cw.world) if symmetry else []
     canon = canonicalizer(groups, 0, n if twin is not None else -1)
+    if symmetry and twin is None and not reduce:
+        data, _ = data_symmetry(cw.world)
+        if data is not None:
+            canon = data.canonicalizer(canon)
     widths = [v.width(cw.world) for v in cw.world.variables]
     if twin is not None:
         widths += [v.width(twin.world) for v in twin.world.variables] + [1]

@@ -142,7 +142,8 @@ def list_cmd() -> None:
 @limit_options
 @click.option("--max-depth", type=int, help="smt: give up (unknown) past this depth [200]")
 @click.option("--no-symmetry", is_flag=True,
-              help="explicit: store every state, not one per permutation of identical actors")
+              help="explicit: store every state, not one per permutation of identical actors "
+                   "(nor, with endless errors, per counter rotation and errno renaming)")
 @click.option("--por/--no-por", default=False, show_default=True,
               help="explicit: partial-order reduction (pays only on big proofs; see README)")
 @click.option("--no-dead-reset", is_flag=True,

@@ -20,7 +20,9 @@ unreduced* world (``ResolvedCheck.world``, no monitor: progress has no ghost sta
   cycle closing on a reset state may not close in the reference interpreter, which resets
   nothing; searching the world as it is makes every lasso replay exactly.
 
-The native engine has no Tarjan of its own: ``progress`` always runs here, in Python.
+Past ``checks.native.PYTHON_FIRST_STATES`` states the native back end takes over
+(``checks.native.search.search_progress``): the same graph, numbered in the same order,
+with the components found by the driver's own Tarjan and the lasso built here.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import dataclasses
 from checks import explicit, native
 from checks.replay import ReplayError, replay, replay_steps
 from model.world import FOREVER, BoundsError, WorldParams
-from specs.properties import DEFAULT_PROPERTIES, DOUBLE_LAGS, PROPERTIES
+from specs.properties import DEFAULT_PROPERTIES, DOUBLE_LAGS, PROPERTIES, overflowed
 from specs.resolved import TWIN_EXTRA_BITS, ResolvedCheck, effective, resolve
 from specs.results import CheckResult, PropertyResult, Stats, Trace, TraceReport, Verdict
 from specs.scenarios import CUSTOM
@@ -85,12 +85,31 @@ def _found(rc: ResolvedCheck, schedule: tuple[str, ...] | None) -> tuple[Trace, 
 
 def _liveness(rc: ResolvedCheck, budget: Budget, engine: str) -> PropertyResult:
     """``progress`` (``checks.liveness``): on the explicit graph of the unreduced world,
-    whatever the engine or backend asked for (the SMT engine has no fair-cycle search, the
-    native one no Tarjan); a lasso is replayed by ``liveness.check_lasso`` before it is
-    shown."""
+    whatever the engine asked for (the SMT engine has no fair-cycle search), on the native
+    back end (its Tarjan, ``checks.native.search.search_progress``) unless the Python one
+    is asked for; a lasso is replayed by ``liveness.check_lasso`` before it is shown."""
     from checks import liveness
 
-    verdict, schedule, cycle, reason, stats = liveness.search_progress(rc.world, budget.limits)
+    backend, _ = native.resolve(budget.backend)
+    limits, cap = budget.limits, native.PYTHON_FIRST_STATES
+    first, spent = None, 0.0
+    if backend != "native":  # python, or python-first: up to cap states, as _python_first
+        small = (limits if backend == "python" or (limits.max_states or cap + 1) <= cap
+                 else dataclasses.replace(limits, max_states=cap))
+        first = liveness.search_progress(rc.world, small)
+        spent = first[4].seconds
+        if (small is not limits and first[0] is Verdict.UNKNOWN
+                and first[3].startswith(f"state limit {cap} ")):
+            first = None  # too big for Python: the native graph from the start
+    if first is None:
+        from checks.native.search import search_progress
+
+        left = (None if limits.max_seconds is None
+                else max(0.0, limits.max_seconds - spent))
+        first = search_progress(rc.world, dataclasses.replace(limits, max_seconds=left))
+    verdict, schedule, cycle, reason, stats = first
+    if stats.seconds < spent:  # the native search followed the Python one: count both
+        stats = dataclasses.replace(stats, seconds=stats.seconds + spent)
     if verdict is Verdict.VIOLATED:
         assert schedule is not None and cycle is not None
         trace = lasso_trace(rc, schedule, cycle)
@@ -138,7 +157,7 @@ def _explicit(rc: ResolvedCheck, budget: Budget,
         unconfirmed = _unconfirmed(rc, out.schedule, out.stats)
         if unconfirmed is not None:
             finer = [k for k in DOUBLE_LAGS if k > rc.double_lag]
-            if finer:  # refine: tell more generations apart, and search again
+            if finer and rc.prop == "double":  # refine: more generations told apart
                 return _explicit(dataclasses.replace(rc, double_lag=finer[0]), budget,
                                  progress)
             return unconfirmed
@@ -168,7 +187,15 @@ def _unconfirmed(rc: ResolvedCheck, schedule: tuple[str, ...] | None,
                  stats: Stats) -> PropertyResult | None:
     """``unknown`` when the search world's finite ghost state over-approximates
     (``double`` in a looping world) and the exact monitor does not confirm the violation
-    it found; None when it does (or when the ghost state is exact)."""
+    it found; None when it does (or when the ghost state is exact).  Also ``unknown`` when
+    the "violation" is ``backward``'s history running out of room
+    (``specs.properties.overflowed``): a limit of the monitor, never a silent holds."""
+    if schedule is not None and rc.prop == "backward":
+        flag = overflowed(rc.world, schedule)
+        if flag is not None:
+            why = (f"the backward monitor ran out of room ({flag} set at step "
+                   f"{len(schedule)}): its history cannot tell; a limit of the model")
+            return PropertyResult(rc.prop, Verdict.UNKNOWN, why, stats, None, rc.by_design)
     if rc.replay_world is rc.world or schedule is None:
         return None
     try:

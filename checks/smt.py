@@ -842,3 +842,171 @@ def _inductive(world: World, prop: str, k: int) -> bool:
             solver.add(z3.Or([u.frames[i][n] != u.frames[j][n] for n in world.names]))
     solver.add(u.bad[k])
     return solver.check() == z3.unsat
+
+
+def _fire(st: Any, env: dict[str, Any], D: Z3Domain) -> tuple[Any, dict[str, Any], Any]:
+    """One step on symbolic state ``env``: its guard, the state after it, its violation
+    (as ``_Unrolling.step`` encodes the selected actor's step)."""
+    guard = D.bool(translate(st.guard, D, env))
+    nxt = dict(env)
+    for name, e in st.assigns:
+        nxt[name] = D.bv(translate(e, D, env))
+    target: Any = D.const(st.goto[-1][1])
+    for cond, t in reversed(st.goto[:-1]):
+        target = z3.If(D.bool(translate(cond, D, env)), D.const(t), target)
+    pc_var = f"{st.actor}.pc"
+    nxt[pc_var] = target
+    v = violation_of(st)
+    bad = D.bool(translate(v, D, env)) if v != Const(0) else z3.BoolVal(False)
+    return guard, nxt, bad
+
+
+def _region(world: World, kinds: tuple[int, ...], region: tuple[int, ...],
+            facts: tuple[tuple[str, int, str], ...], env: dict[str, Any], D: Z3Domain) -> Any:
+    """The region of ``checks.datasym`` on symbolic state ``env``: words valid (an errno, or
+    counter 0), ``region`` words with an errno, errno locals in 0..4095, and each fact
+    ``(actor, pc, local)``: at that pc the local is not 0 (a word: carries an errno)."""
+    from checks.datasym import ERRNO, WORD
+
+    L, names = world.layout, world.names
+    em, sh = D.const(L.errno_mask), L.ctr_shift
+    cmask = D.const((1 << L.counter_bits) - 1)
+    cons = [z3.And(z3.ULE(env[n], D.const(L.word_mask)),
+                   z3.Or(env[n] & em != D.const(0), z3.LShR(env[n], sh) & cmask == D.const(0)))
+            for i, n in enumerate(names) if kinds[i] == WORD]
+    cons += [env[names[i]] & em != D.const(0) for i in region]
+    cons += [z3.ULE(env[n], em) for i, n in enumerate(names) if kinds[i] == ERRNO]
+    cons += [_fact(f, env, D, world) for f in facts]
+    return z3.And(cons)
+
+
+def _fact(f: tuple[str, int, str], env: dict[str, Any], D: Z3Domain, world: World) -> Any:
+    actor, pc, local = f
+    v = env[local]
+    if world.var(local).errseq:
+        v = v & D.const(world.layout.errno_mask)
+    return z3.Implies(env[f"{actor}.pc"] == D.const(pc), v != D.const(0))
+
+
+def region_facts(world: World, kinds: tuple[int, ...], region: tuple[int, ...],
+                 sample: list[tuple[int, ...]]) -> tuple[tuple[str, int, str], ...]:
+    """Facts ``(actor, pc, local)`` ("at that pc the local is not 0") that the steps keep
+    (Houdini: start from every candidate, drop those some step from a state meeting all
+    the rest can break, until none breaks; candidates a state of ``sample``, reachable
+    states, breaks are dropped first, so the region keeps the states the search meets;
+    soundness does not rest on the sample: the region is checked on every state).  They
+    narrow the region of
+    :func:`prove_equivariant` to what the steps can reach: a syncfs whose errseq_set runs
+    only with an error in hand (cursor.c: ``if (err) errseq_set(...)``)."""
+    from checks.datasym import ERRNO, WORD
+
+    D = Z3Domain(_width(world))
+    names = world.names
+    cand = set()
+    for a in world.actors:
+        mine = [n for i, n in enumerate(names) if kinds[i] in (ERRNO, WORD)
+                and world.var(n).owner == a.name]
+        cand |= {(a.name, st.pc, n) for st in a.steps for n in mine}
+    # candidates some reachable state (``sample``) breaks are no use: drop them first
+    index = {n: i for i, n in enumerate(names)}
+    em = world.layout.errno_mask
+    for state in sample:
+        for f in list(cand):
+            actor, pc, local = f
+            v = state[index[local]]
+            if world.var(local).errseq:
+                v &= em
+            if state[index[f"{actor}.pc"]] == pc and v == 0:
+                cand.discard(f)
+    s = {n: z3.BitVec(f"h.{n}", D.width) for n in names}
+    while True:
+        dropped = False
+        for a in world.actors:
+            for st in a.steps:
+                mine = [f for f in cand if f[0] == a.name]
+                if not mine:
+                    continue
+                g1, n1, _ = _fire(st, s, D)
+                solver = z3.SolverFor("QF_BV")
+                solver.add(_region(world, kinds, region, tuple(sorted(cand)), s, D),
+                           s[a.pc_var] == D.const(st.pc), g1)
+                after = {f: _fact(f, n1, D, world) for f in mine}
+                while solver.check(z3.Not(z3.And(list(after.values())))) == z3.sat:
+                    m = solver.model()
+                    broken = [f for f, e in after.items()
+                              if z3.is_false(m.eval(e, model_completion=True))]
+                    for f in broken:
+                        cand.discard(f)
+                        del after[f]
+                    dropped = True
+                    if not after:
+                        break
+                if dropped:
+                    break
+            if dropped:
+                break
+        if not dropped:
+            return tuple(sorted(cand))
+
+
+def prove_equivariant(world: World, kinds: tuple[int, ...], region: tuple[int, ...],
+                      g: Any, facts: tuple[tuple[str, int, str], ...] = ()) -> str | None:
+    """Prove that data map ``g`` (``checks.datasym.DataMap``) is a symmetry of ``world`` on
+    the region (:func:`_region`): for every step of every actor and every state of the
+    region where the actor is at that step, the step of the image actor at the same pc has
+    the same guard and violation on the image state, and the image of the successor is its
+    successor, which is in the region again.  None when proved, else the first step that
+    fails."""
+    from checks.datasym import ERRNO, WORD
+
+    D = Z3Domain(_width(world))
+    L = world.layout
+    names = world.names
+    s = {n: z3.BitVec(f"s.{n}", D.width) for n in names}
+    em, sh = D.const(L.errno_mask), L.ctr_shift
+    cmask = (1 << L.counter_bits) - 1
+    rename = dict(g.rename)
+
+    def renamed(e: Any) -> Any:
+        out = e
+        for a, b in rename.items():
+            if a != b:
+                out = z3.If(e == D.const(a), D.const(b), out)
+        return out
+
+    def image(env: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for i, n in enumerate(names):
+            v = env[n]
+            if kinds[i] == WORD:
+                e = v & em
+                c = (z3.LShR(v, sh) + D.const(g.rot)) & D.const(cmask)
+                rest = v & D.const(L.flags)
+                v = z3.If(e == D.const(0), v, (c << sh) | rest | renamed(e))
+            elif kinds[i] == ERRNO:
+                v = renamed(v)
+            out[names[g.perm[i]]] = v
+        return out
+
+    def in_region(env: dict[str, Any]) -> Any:
+        return _region(world, kinds, region, facts, env, D)
+
+    gs = image(s)
+    pc_of = {a.pc_var: a for a in world.actors}
+    for a in world.actors:
+        b = pc_of[names[g.perm[names.index(a.pc_var)]]]
+        for st in a.steps:
+            st2 = b.steps[st.pc] if st.pc < len(b.steps) else None
+            if st2 is None or st2.pc != st.pc:
+                return f"{a.name} step {st.pc} has no image in {b.name}"
+            g1, n1, bad1 = _fire(st, s, D)
+            g2, n2, bad2 = _fire(st2, gs, D)
+            image_n1 = image(n1)
+            same_next = z3.And([image_n1[n] == n2[n] for n in names])
+            claim = z3.And(g1 == g2, z3.Implies(g1, z3.And(bad1 == bad2, same_next,
+                                                            in_region(n1))))
+            solver = z3.SolverFor("QF_BV")
+            solver.add(in_region(s), s[a.pc_var] == D.const(st.pc), z3.Not(claim))
+            if solver.check() != z3.unsat:
+                return f"{a.name} step {st.pc} ({st.name})"
+    return None

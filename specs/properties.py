@@ -602,6 +602,25 @@ def _history_slots(world: World, overlay: str) -> int:
     return writes + 1
 
 
+def overflowed(world: World, schedule: tuple[str, ...]) -> str | None:
+    """The ``backward`` ghost that ran out of room on ``schedule``'s last step (its history
+    slots, or its table of keys), or None.  The monitor flags that step as a violation, so
+    a history too small can never end in a silent ``holds``; the runner reports such a
+    "violation" as ``unknown`` (a limit of the monitor, not a verdict on the scheme)."""
+    from model.ir import execute
+
+    env = dict(zip(world.names, world.initial_state(), strict=True))
+    before = env
+    for name in schedule:
+        a = world.actor(name)
+        before, env = env, execute(a.steps[env[a.pc_var]], env)
+    for o in world.overlays:
+        flag = _g(o, "overflow")
+        if flag in env and env[flag] and not before[flag]:
+            return flag
+    return None
+
+
 def _backward_ghosts(world: World) -> tuple[VarDecl, ...]:
     out: list[VarDecl] = []
     for o in world.overlays:
@@ -662,6 +681,7 @@ def _instrument_backward(world: World, step: Step) -> Step:
             taken_before = E.lor(taken_before, E.eq(h[i], ZERO))
         full = E.land(leaves, E.land(E.lnot(present), E.lnot(taken_before)))
         cur[_g(o, "overflow")] = E.lor(Var(_g(o, "overflow")), full)
+        bad = E.lor(bad, full)  # never a silent holds: see overflowed()
     return _with(step, cur, bad, "backward")
 
 
@@ -723,6 +743,7 @@ def _instrument_backward_absolute(world: World, step: Step) -> Step:
             taken_before = E.lor(taken_before, E.eq(h[i], ZERO))
         full = E.land(leaves, E.land(E.lnot(present), E.lnot(taken_before)))
         cur[_g(o, "overflow")] = E.lor(Var(_g(o, "overflow")), full)
+        bad = E.lor(bad, full)  # never a silent holds: see overflowed()
     return _with(step, cur, bad, "backward")
 
 
@@ -797,5 +818,7 @@ def _instrument_backward_keyed(world: World, step: Step) -> Step:
             left = E.land(leaves, E.eq(k_old, E.const(k)))
             cur[_g(o, f"age{k}")] = E.ite(left, E.min(delta, period), aged[k])
         bad = E.lor(bad, E.lor(rearm, E.land(leaves, revert)))
-        cur[_g(o, "overflow")] = E.lor(Var(_g(o, "overflow")), E.land(leaves, E.lnot(known)))
+        outside = E.land(leaves, E.lnot(known))
+        cur[_g(o, "overflow")] = E.lor(Var(_g(o, "overflow")), outside)
+        bad = E.lor(bad, outside)  # never a silent holds: see overflowed()
     return _with(step, cur, bad, "backward")

@@ -224,3 +224,22 @@ def test_backward_accepts_a_value_back_after_a_full_wrap() -> None:
     incs = [err(n, inc=True) for n in range(1, 5)]
     assert run("backward", [w(A), w(B), *incs, w(A)], ONE) == []
     assert run("backward", [w(A), w(B), *incs[:3], w(A)], ONE) == [6]
+
+
+def test_a_backward_history_too_small_gives_unknown_never_holds(monkeypatch) -> None:
+    """With one history slot O's second key has nowhere to go: the monitor flags it and the
+    runner says ``unknown``, where a silently full history could have said ``holds``."""
+    import dataclasses
+
+    import specs.properties as props
+    from checks.runner import check
+    from specs.results import Verdict
+    from specs.scenarios import SCENARIOS
+
+    params = dataclasses.replace(SCENARIOS["seed"][0], errors=(5, 28))
+    full = check("cursor", "spinlock", "seed", params, ["backward"]).results[0]
+    assert full.verdict is Verdict.HOLDS
+    monkeypatch.setattr(props, "_history_slots", lambda world, overlay: 1)
+    small = check("cursor", "spinlock", "seed", params, ["backward"]).results[0]
+    assert small.verdict is Verdict.UNKNOWN
+    assert "ran out of room (g.O.overflow set at step 21)" in small.reason

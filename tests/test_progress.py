@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import subprocess
@@ -10,6 +11,7 @@ import sys
 
 import pytest
 
+from checks import native
 from checks.lasso import find_lasso
 from checks.liveness import CYCLE_MARK, LassoReplayError, check_lasso
 from checks.runner import check, replay_trace
@@ -332,3 +334,45 @@ def test_the_detector_agrees_with_simple_cycles_on_random_graphs() -> None:
                 # a simple cycle may take any of the parallel edges: all of them at best
                 assert not fair(cyc, labels), (edges, ins, a, cyc)
     assert found > 20 and missed > 20
+
+
+def _both_backends(scheme: str, lock: str, params) -> tuple:
+    from checks.runner import Budget
+
+    out = []
+    for backend in ("python", "native"):
+        r = check(scheme, lock, "custom", params, ["progress"],
+                  budget=Budget(backend=backend)).results[0]
+        t = r.trace
+        out.append((r.verdict, r.stats.states, r.stats.transitions,
+                    None if t is None else (len(t.schedule), t.cycle_start)))
+    return tuple(out)
+
+
+LOOPING = dataclasses.replace(SEED, syncs=-1, errors=(5,), errors_forever=True, counter_bits=2)
+
+
+@pytest.mark.skipif(not native.available(), reason="no C compiler")
+@pytest.mark.parametrize("scheme, expected", [
+    ("copy-naive", (21, 11)), ("volatile", (42, None)), ("upper-cursor", None),
+    ("copy-counter", None)])
+def test_the_native_tarjan_finds_the_same_lassos_as_the_python_search(scheme, expected):
+    py, c = _both_backends(scheme, "cmpxchg", LOOPING)
+    assert py == c
+    if expected is None:
+        assert c[0] is Verdict.HOLDS
+    else:
+        assert c[0] is Verdict.VIOLATED and c[3][0] == expected[0]
+        assert expected[1] is None or c[3][1] == expected[1]
+
+
+@pytest.mark.skipif(not native.available(), reason="no C compiler")
+def test_the_native_tarjan_catches_the_livelock_and_the_stutter(polite) -> None:
+    py, c = _both_backends("copy-naive", polite, SEED)
+    assert py == c and c[0] is Verdict.VIOLATED and c[3] == (12, 6)
+    register_discipline(Leaky(), validate=False)
+    try:
+        py, c = _both_backends("copy-naive", Leaky.name, SEED)
+    finally:
+        DISCIPLINES.pop(Leaky.name, None)
+    assert py == c and c[0] is Verdict.VIOLATED and c[3][0] == c[3][1]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from checks.datasym import ERRNO, WORD, DataSymmetry
 from checks.stepcode import CompiledWorld
 from model.expr import TRUE, Const, Expr, Op, Var
 from model.ir import Step, World
@@ -245,10 +246,72 @@ def _canon_c(groups: list[list[tuple[int, ...]]], n: int, twin: bool) -> list[st
     return out
 
 
+def _datasym_c(sym: DataSymmetry, n: int) -> list[str]:
+    """``canon(t)`` with data symmetry (``checks.datasym.DataSymmetry.canonicalizer``):
+    the actor canonical form, and in the region the least actor-canonical image over the
+    group (``lexcmp`` on the whole state, as Python compares tuples)."""
+    L = sym.world.layout
+    em, sh, cmask, flags = L.errno_mask, L.ctr_shift, (1 << L.counter_bits) - 1, L.flags
+    out = ["static int in_region(const v_t *t) {"]
+    for i in sym.region_words:
+        out.append(f"  if (!(t[{i}] & {em})) return 0;")
+    for i in sym.word_slots:
+        out.append(f"  if (t[{i}] < 0 || t[{i}] > {L.word_mask} || (!(t[{i}] & {em}) && "
+                   f"((t[{i}] >> {sh}) & {cmask}))) return 0;")
+    for i in sym.errno_slots:
+        out.append(f"  if (t[{i}] < 0 || t[{i}] > {em}) return 0;")
+    for pc, at, v, word in sym.fact_slots:
+        val = f"(t[{v}] & {em})" if word else f"t[{v}]"
+        out.append(f"  if (t[{pc}] == {at} && !{val}) return 0;")
+    out += ["  return 1;", "}",
+            "static inline v_t rename_errno(v_t v, const v_t *from, const v_t *to, int k) {",
+            "  for (int i = 0; i < k; i++) if (v == from[i]) return to[i];",
+            "  return v;", "}"]
+    for m, g in enumerate(sym.maps):
+        pairs = [(a, b) for a, b in g.rename if a != b]
+        frm = ", ".join(str(a) for a, _ in pairs) or "0"
+        to = ", ".join(str(b) for _, b in pairs) or "0"
+        out.append(f"static void data_map_{m}(const v_t *s, v_t *t) {{")
+        out.append(f"  static const v_t from[] = {{{frm}}}, to[] = {{{to}}};")
+        for i, k in enumerate(sym.kinds):
+            j = g.perm[i]
+            if k == WORD:
+                out.append(f"  t[{j}] = (s[{i}] & {em}) ? ((((s[{i}] >> {sh}) + {g.rot}) & "
+                           f"{cmask}) << {sh}) | (s[{i}] & {flags}) | "
+                           f"rename_errno(s[{i}] & {em}, from, to, {len(pairs)}) : s[{i}];")
+            elif k == ERRNO:
+                out.append(f"  t[{j}] = rename_errno(s[{i}], from, to, {len(pairs)});")
+            else:
+                out.append(f"  t[{j}] = s[{i}];")
+        out.append("}")
+    u = sym.region_words[0]
+    out += ["static void canon(v_t *t) {", "  if (!use_symmetry) return;",
+            "  if (!in_region(t)) { canon_actor(t); return; }",
+            f"  v_t best[NS], u[NS], w[{len(sym.maps)}], least = t[{u}];", "  int have = 0;"]
+    for m, g in enumerate(sym.maps):
+        pairs = [(a, b) for a, b in g.rename if a != b]
+        ren = "e"
+        for a, b in pairs:
+            ren = f"(e == {a} ? {b} : {ren})"
+        out.append(f"  {{ v_t e = t[{u}] & {em}; w[{m}] = e ? ((((t[{u}] >> {sh}) + {g.rot}) & "
+                   f"{cmask}) << {sh}) | (t[{u}] & {flags}) | {ren} : t[{u}]; }}")
+        out.append(f"  if (w[{m}] < least) least = w[{m}];")
+    out += [f"  if (t[{u}] == least) {{ memcpy(best, t, sizeof best); canon_actor(best); "
+            "have = 1; }"]
+    for m in range(len(sym.maps)):
+        out += [f"  if (w[{m}] == least) {{", f"    data_map_{m}(t, u);", "    canon_actor(u);",
+                "    if (!have || lexcmp(u, best, NS) < 0) memcpy(best, u, sizeof best);",
+                "    have = 1;", "  }"]
+    out += ["  memcpy(t, best, sizeof best);", "}"]
+    return out
+
+
 def generate(cw: CompiledWorld, twin: CompiledWorld | None,
-             groups: list[list[tuple[int, ...]]], on_states: bool, driver: str) -> str:
+             groups: list[list[tuple[int, ...]]], on_states: bool, driver: str,
+             data: DataSymmetry | None = None) -> str:
     """The whole C translation unit for one search (``driver``: the search's C text).
-    ``groups``: the symmetry groups, used when ``mc_new`` is asked for symmetry."""
+    ``groups``: the symmetry groups, used when ``mc_new`` is asked for symmetry; ``data``:
+    the world's proved data symmetry (``checks.datasym``), used with them."""
     n = len(cw.initial)
     widths = [v.width(cw.world) for v in cw.world.variables]
     init = list(cw.initial)
@@ -277,14 +340,30 @@ def generate(cw: CompiledWorld, twin: CompiledWorld | None,
            "static inline int lexcmp(const v_t *a, const v_t *b, int m) {",
            "  for (int i = 0; i < m; i++) if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;",
            "  return 0;\n}"]
+    # progress (checks.liveness): where each actor waits inside a syscall
+    from checks.liveness import begin_pcs, call_pcs
+
+    offs, incall, begins = [], [], []
+    for a, steps in zip(cw.world.actors, cw.steps, strict=True):
+        offs.append(len(incall))
+        inside, first = call_pcs(a), begin_pcs(a)
+        incall += [1 if pc in inside else 0 for pc in range(len(steps))]
+        begins += [1 if pc in first else 0 for pc in range(len(steps))]
+    out += [arr("INCALL_OFF", offs), arr("INCALL", incall, "unsigned char"),
+            arr("BEGINS", begins, "unsigned char")]
     if twin is not None:
         out += [f"#define NTWIN {len(twin.initial)}", arr("TPC", list(twin.pc_slots)),
                 arr("TDONE", [len(s) for s in twin.steps])]
     out += _world_c("real", cw)
     if twin is not None:
         out += _world_c("twin", twin)
-    out += (_canon_c(groups, n, twin is not None) if groups
-            else ["static int use_symmetry;", "static void canon(v_t *t) { (void)t; }"])
+    actor = (_canon_c(groups, n, twin is not None) if groups
+             else ["static int use_symmetry;", "static void canon(v_t *t) { (void)t; }"])
+    if data is not None and twin is None:
+        actor = [line.replace("static void canon(", "static void canon_actor(")
+                 for line in actor]
+        actor += _datasym_c(data, n)
+    out += actor
     packing, nws = _pack_c(comps, widths)
     out += packing
     out += [arr("CNW", nws), f"#define CNW_MAX {max(nws)}"]
