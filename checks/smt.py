@@ -1,7 +1,8 @@
 """SMT engine: bounded model checking of the same instrumented IR with z3.
 
-This is the only module that imports z3.  The world the explicit engine searches (the scheme's
-steps, instrumented by the property monitor) is translated expression by expression:
+This module and :mod:`checks.smtinv` (the invariant proof) are the only ones that import
+z3.  The world the explicit engine searches (the scheme's steps, instrumented by the
+property monitor) is translated expression by expression:
 
 * one z3 bit-vector per variable per time step (``U@3``, ``P1.pc@3``, ``g.G@3``), each of its
   own width (:class:`Ranges`: bits enough for every value state ``k`` can hold; a pc, a
@@ -32,6 +33,14 @@ depth 1 when executions all end), each try bounded by z3's deterministic resourc
 not by the clock, so the same check gives the same proof on a loaded machine: if no path of
 ``k+1`` distinct states from an arbitrary state violates only at its last transition, the
 property holds for every depth ("k-induction").
+
+First of all, where the reachable states can be listed (``checks.smtinv``: at most
+``smtinv.MAX_STATES``, from the initial states z3 lists for the symbolic initial
+condition), z3 proves them an inductive invariant and asks whether a step from one of them
+violates: no, and the verdict is ``holds`` for executions of every length ("invariant"); yes,
+and a violation is known to exist, so bounded model checking asks each depth without a
+budget and stops at the first satisfiable one (the shortest), without seeking the longest
+execution.
 """
 
 from __future__ import annotations
@@ -642,13 +651,37 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
     looping one depth by depth (:func:`_bmc_incremental`)."""
     t0 = time.perf_counter()
     fresh_context()
+    known = False  # a violation is known to exist: only its shortest trace is sought
+    if INVARIANT:
+        from checks import smtinv  # it builds on this module's encoding
+
+        on_states = PROPERTIES[prop].on_states
+        inv, why = smtinv.prove(world, twin, max_seconds, stop_at_violation=not on_states)
+        if inv is not None and not inv.proved:
+            known = True  # the compiled steps reach a violation: BMC finds the shortest
+        elif inv is not None:
+            r = smtinv.violation_outside(world, twin, inv, on_states)
+            if (r == z3.sat) != inv.violating and r != z3.unknown and not on_states:
+                raise smtinv.EncodingMismatch(
+                    f"z3 says a listed state {'has' if r == z3.sat else 'has no'} violating "
+                    f"step, the compiled steps say {'one' if inv.violating else 'none'}")
+            if r == z3.unsat:
+                return SmtOutcome(Verdict.HOLDS, None,
+                                  f"no violation in any execution: {why}, and no step from "
+                                  "one of them violates",
+                                  Stats(len(inv.states), 0, 0, time.perf_counter() - t0,
+                                        _peak_mib()), 0, "invariant")
+            known = r == z3.sat
     if world.params.get("looping"):
-        return _bmc_incremental(world, prop, max_depth, max_seconds, twin, k_induction, t0)
-    return _bmc_complete(world, prop, max_depth, max_seconds, twin, k_induction, t0)
+        return _bmc_incremental(world, prop, max_depth, max_seconds, twin,
+                                k_induction and not known, t0)
+    return _bmc_complete(world, prop, max_depth, max_seconds, twin, k_induction, t0,
+                         known=known)
 
 
 def _bmc_complete(world: World, prop: str, max_depth: int, max_seconds: float | None,
-                  twin: World | None, k_induction: bool, t0: float) -> SmtOutcome:
+                  twin: World | None, k_induction: bool, t0: float,
+                  known: bool = False) -> SmtOutcome:
     """Depth by depth, the hard violation queries deferred to one query at the end.
 
     The unrolling allows stops, so at depth ``d`` it holds every execution of length ``d``
@@ -660,10 +693,11 @@ def _bmc_complete(world: World, prop: str, max_depth: int, max_seconds: float | 
     shortest violation is the least depth whose query is satisfiable: deferred depths are
     asked again without a budget, in order, whenever a violation is known to exist (a
     satisfiable query, or the deferred ones together, asked with the budget each time their
-    number doubles).
+    number doubles).  ``known``: a violation is known to exist (:mod:`checks.smtinv`), so
+    each depth's query is asked without a budget and the longest execution is not sought.
     """
     run = _Search(world, prop, twin, t0, stutter=True)
-    if (k_induction and twin is None and not run.on_states
+    if (k_induction and not known and twin is None and not run.on_states
             and _inductive(world, prop, 1)):
         return SmtOutcome(Verdict.HOLDS, None,
                           "1-inductive: no violation at depth <= 1 and no path of 1 safe "
@@ -673,6 +707,8 @@ def _bmc_complete(world: World, prop: str, max_depth: int, max_seconds: float | 
     deferred: list[int] = []
 
     def budgeted(goal: Any) -> Any:
+        if known:
+            return run.check(max_seconds, goal)
         run.solver.set("rlimit", VIOLATION_RLIMIT)
         try:
             return run.check(max_seconds, goal)
@@ -722,6 +758,8 @@ def _bmc_complete(world: World, prop: str, max_depth: int, max_seconds: float | 
                 deferred.append(j)
         if max_seconds is not None and time.perf_counter() - t0 >= max_seconds * 0.99:
             return run.unknown(max_seconds, k + 1)
+        if known:
+            continue
         # Is there any execution this long?  If not, every execution is in the unrolling.
         r = run.check(max_seconds, run.live(k))
         if r == z3.unknown:
@@ -751,6 +789,9 @@ VIOLATION_RLIMIT = 2_000_000
 NARROW_WIDTHS = True
 #: partial-order reduction of the unrolling (:meth:`_Search._normal_form`)
 PARTIAL_ORDER = True
+#: prove ``holds`` with the reachable states as an inductive invariant where they can be
+#: listed (:mod:`checks.smtinv`)
+INVARIANT = True
 
 
 def _bmc_incremental(world: World, prop: str, max_depth: int, max_seconds: float | None,

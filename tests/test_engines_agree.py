@@ -14,7 +14,7 @@ import dataclasses
 
 import pytest
 
-from checks import runner
+from checks import runner, smt
 from checks.cli import main
 from checks.runner import Budget, EngineDisagreement, check_property
 from specs.results import Verdict
@@ -76,13 +76,33 @@ def test_engines_agree(row) -> None:
     assert smt_r.verdict.value == verdict, smt_r.reason
     assert explicit_r.trace_length == smt_r.trace_length == length
     if verdict == "holds":
-        assert smt_r.proof in ("bmc-complete", "k-induction")
+        assert smt_r.proof in ("bmc-complete", "k-induction", "invariant")
     else:  # the SMT trace went through the reference interpreter too
         assert smt_r.trace is not None and smt_r.trace.reason.startswith(prop)
 
 
-def test_k_induction_proves_what_no_step_can_break() -> None:
+HOLDS_ROWS = [r for r in ROWS if r[5] == "holds"]
+
+
+@pytest.mark.parametrize("row", HOLDS_ROWS, ids=_id)
+def test_bounded_model_checking_alone_proves_the_same(row, monkeypatch) -> None:
+    """Without the invariant proof (``checks.smtinv``) every ``holds`` above is proved by
+    unrolling to the longest execution or by k-induction, and agrees with the invariant's."""
+    scheme, lock, scenario, over, prop, verdict, length = row
+    params = dataclasses.replace(SCENARIOS[scenario][0], **over)
+    with_inv = check_property(scheme, lock, params, prop, engine="smt",
+                              budget=Budget(max_seconds=600))
+    monkeypatch.setattr(smt, "INVARIANT", False)
+    alone = check_property(scheme, lock, params, prop, engine="smt",
+                           budget=Budget(max_seconds=600))
+    assert with_inv.verdict is alone.verdict is Verdict.HOLDS, alone.reason
+    assert with_inv.proof == "invariant" and with_inv.depth == 0
+    assert alone.proof in ("bmc-complete", "k-induction") and alone.depth > 0
+
+
+def test_k_induction_proves_what_no_step_can_break(monkeypatch) -> None:
     """``none`` never writes O: ``backward`` is 1-inductive, no unrolling needed."""
+    monkeypatch.setattr(smt, "INVARIANT", False)
     r = check_property("none", "none", SCENARIOS["seed"][0], "backward", engine="smt")
     assert r.verdict is Verdict.HOLDS and r.proof == "k-induction" and r.depth == 1
 

@@ -10,6 +10,7 @@ import dataclasses
 import pytest
 from click.testing import CliRunner
 
+from checks import smt
 from checks.cli import cli
 from checks.replay import replay
 from checks.runner import Budget, check
@@ -138,13 +139,20 @@ def test_compare_takes_looping_bounds_and_leaves_wrap_out() -> None:
         res.output
 
 
-def test_smt_never_claims_holds_in_a_looping_world_without_a_proof() -> None:
+def test_smt_never_claims_holds_in_a_looping_world_without_a_proof(monkeypatch) -> None:
+    """A looping world's executions never end, so bounded model checking proves nothing by
+    unrolling: ``double`` holds only with a proof, the reachable states' invariant
+    (``checks.smtinv``) or k-induction, and without either it is ``unknown``."""
     p = WorldParams(syncers=1, syncs=FOREVER, errors=(5,), errors_forever=True,
                     counter_bits=2)
     out = check("none", "spinlock", "seed", p, props=["lost", "double"], engine="smt",
                 budget=Budget(max_depth=12)).results
     lost, double = out
     assert lost.verdict is Verdict.VIOLATED and lost.trace_length == 4  # as explicit
+    assert double.verdict is Verdict.HOLDS and double.proof == "invariant"
+    monkeypatch.setattr(smt, "INVARIANT", False)
+    double = check("none", "spinlock", "seed", p, props=["double"], engine="smt",
+                   budget=Budget(max_depth=12)).results[0]
     assert double.verdict is Verdict.UNKNOWN
     assert double.reason.startswith("not k-inductive up to k=4; no violation up to depth 12")
     explicit = check("none", "spinlock", "seed", p, props=["lost", "double"],
