@@ -40,7 +40,9 @@ condition), z3 proves them an inductive invariant and asks whether a step from o
 violates: no, and the verdict is ``holds`` for executions of every length ("invariant"); yes,
 and a violation is known to exist, so bounded model checking asks each depth without a
 budget and stops at the first satisfiable one (the shortest), without seeking the longest
-execution.
+execution.  From a symbolic mount or symbolic errnos the states are too many to list; the
+invariant is then a set of templates over those inputs (``checks.smtparam``), given at most
+``PARAM_SECONDS``.
 """
 
 from __future__ import annotations
@@ -652,7 +654,21 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
     t0 = time.perf_counter()
     fresh_context()
     known = False  # a violation is known to exist: only its shortest trace is sought
-    if INVARIANT:
+    symbolic = world.upper_any or bool(world.errno_vars)
+    if INVARIANT and symbolic and twin is None:
+        from checks import smtparam  # it builds on this module's encoding
+
+        seconds = PARAM_SECONDS if max_seconds is None else min(PARAM_SECONDS,
+                                                                 max_seconds / 2)
+        pinv, why = smtparam.prove(world, PROPERTIES[prop].on_states, seconds)
+        if pinv is not None and pinv.proved:
+            return SmtOutcome(Verdict.HOLDS, None,
+                              f"no violation in any execution from any mount word and "
+                              f"errnos: {why}, and no step from one of them violates",
+                              Stats(pinv.templates, 0, 0, time.perf_counter() - t0,
+                                    _peak_mib()), 0, "invariant")
+        known = pinv is not None and pinv.violating
+    elif INVARIANT:
         from checks import smtinv  # it builds on this module's encoding
 
         on_states = PROPERTIES[prop].on_states
@@ -792,6 +808,9 @@ PARTIAL_ORDER = True
 #: prove ``holds`` with the reachable states as an inductive invariant where they can be
 #: listed (:mod:`checks.smtinv`)
 INVARIANT = True
+#: seconds the template invariant of a symbolic mount or errnos (:mod:`checks.smtparam`)
+#: may take (at most half the check's limit) before bounded model checking goes on
+PARAM_SECONDS = 60.0
 
 
 def _bmc_incremental(world: World, prop: str, max_depth: int, max_seconds: float | None,
