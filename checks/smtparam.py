@@ -31,6 +31,7 @@ engine's bounded model checking then finds the shortest trace.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,7 +49,7 @@ MAX_ROUNDS = 40
 #: a word's counter within this many increments of ``m``'s is taken as derived from it
 MAX_OFFSET = 64
 
-CONST, FREE, WORD, ERRNO = "c", "free", "w", "e"
+CONST, FREE, WORD, ERRNO, KEY = "c", "free", "w", "e", "k"
 
 
 @dataclass
@@ -93,14 +94,16 @@ class _Templates:
                 kinds.append(WORD)
             elif v.kind == "local":
                 kinds.append(ERRNO)  # a syncfs result or an errno copy, or a plain flag
+            elif v.kind == "ghost" and re.search(r"\.h\d+$", v.name):
+                kinds.append(KEY)  # ``backward``'s history: a (counter, errno) O left, +1
             else:
                 kinds.append(CONST)
         self.kinds = tuple(kinds)
         self.data = tuple(i for i in range(len(names)) if i not in self.pcs)
         self.D = Z3Domain(_width(world))
-        #: per data slot, its templates in the order they were first met; a state's code
-        #: for the slot is the first of them its value is an instance of
+        #: per data slot, its templates in the order they were first met
         self.slot_tpls: list[list[tuple[Any, ...]]] = [[] for _ in self.data]
+        self.slot_ix: list[dict[tuple[Any, ...], int]] = [{} for _ in self.data]
 
     def _source(self, e: int, m: int, s: tuple[int, ...]) -> tuple[Any, ...]:
         L = self.L
@@ -118,53 +121,38 @@ class _Templates:
         if k == FREE:
             return (FREE,)
         if k == WORD and v & L.errno_mask:
-            cmask = (1 << L.counter_bits) - 1
-            ctr = (v >> L.ctr_shift) & cmask
-            d = (ctr - ((m >> L.ctr_shift) & cmask)) & cmask
-            m_real = self.world.upper_any and m & L.errno_mask
-            ct = ("m", d) if m_real and d <= MAX_OFFSET else (CONST, ctr)
-            return (WORD, ct, v & L.flags, self._source(v & L.errno_mask, m, s))
+            return self._template_word(v, s, m)
         if k == ERRNO and v > 1:
             return (ERRNO, self._source(v, m, s))
+        if k == KEY and (v - 1) & L.errno_mask and not (v - 1) & L.flags:
+            word = self._template_word(v - 1, s, m)
+            return (KEY, word[1], word[3])
         return (CONST, v)
 
-    def _py_value(self, t: tuple[Any, ...], s: tuple[int, ...], m: int) -> int | None:
-        """The value template ``t`` stands for in ``s`` under mount word ``m`` (None: any)."""
+    def _template_word(self, v: int, s: tuple[int, ...], m: int) -> tuple[Any, ...]:
+        """Word ``v`` (with an errno) of state ``s`` as a template: its counter ``d`` past
+        ``m``'s (when ``m`` is a word with an errno and ``d`` is small), its errno's
+        source."""
         L = self.L
-
-        def src(x: tuple[Any, ...]) -> int:
-            if x[0] == "m":
-                return m & L.errno_mask
-            if x[0] == "v":
-                return s[x[1]]
-            return x[1]
-
-        if t[0] == FREE:
-            return None
-        if t[0] == CONST:
-            return t[1]
-        if t[0] == ERRNO:
-            return src(t[1])
-        _, ct, flags, es = t
         cmask = (1 << L.counter_bits) - 1
-        ctr = ((m >> L.ctr_shift) + ct[1]) & cmask if ct[0] == "m" else ct[1]
-        return (ctr << L.ctr_shift) | flags | src(es)
+        ctr = (v >> L.ctr_shift) & cmask
+        d = (ctr - ((m >> L.ctr_shift) & cmask)) & cmask
+        m_real = self.world.upper_any and m & L.errno_mask
+        ct = ("m", d) if m_real and d <= MAX_OFFSET else (CONST, ctr)
+        return (WORD, ct, v & L.flags, self._source(v & L.errno_mask, m, s))
 
     def generalize(self, s: tuple[int, ...], m: int) -> tuple[Any, tuple[int, ...]]:
-        """The input class and control point of ``s``, and its code: per data slot, the
-        index of the first template (in ``slot_tpls``) its value is an instance of, its own
-        template added when none is.  ``m``: the mount word of the valuation."""
+        """The input class and control point of ``s``, and its template: per data slot,
+        the index in ``slot_tpls`` of the slot's template (added when new).  ``m``: the
+        mount word of the valuation ``s`` was listed under."""
         codes = []
         for k, i in enumerate(self.data):
-            tpls = self.slot_tpls[k]
-            for c, t in enumerate(tpls):
-                want = self._py_value(t, s, m)
-                if want is None or want == s[i]:
-                    codes.append(c)
-                    break
-            else:
-                codes.append(len(tpls))
-                tpls.append(self._template(i, s, m))
+            t = self._template(i, s, m)
+            ix = self.slot_ix[k]
+            if t not in ix:
+                ix[t] = len(self.slot_tpls[k])
+                self.slot_tpls[k].append(t)
+            codes.append(ix[t])
         return (self.input_class(s, m), tuple(s[i] for i in self.pcs)), tuple(codes)
 
     def input_class(self, s: tuple[int, ...], m: int) -> tuple[Any, ...]:
@@ -208,6 +196,8 @@ class _Templates:
             return D.const(t[1])
         if t[0] == ERRNO:
             return src(t[1])
+        if t[0] == KEY:
+            return self._value((WORD, t[1], 0, t[2]), env, m) + D.const(1)
         _, ct, flags, es = t
         cmask = D.const((1 << L.counter_bits) - 1)
         ctr = ((z3.LShR(m, L.ctr_shift) + D.const(ct[1])) & cmask if ct[0] == "m"
@@ -216,26 +206,15 @@ class _Templates:
 
     def member(self, inv: TemplateInvariant, env: dict[str, Any], m: Any,
                points: list[tuple[Any, ...]] | None = None) -> Any:
-        """``env``'s code (as :meth:`generalize` computes it, on z3 terms) is one listed at
-        its input class and control point (one of ``points``), for mount word ``m``.  The
-        codes are packed into one bit-vector, as ``checks.smtinv`` packs values."""
+        """``env`` is an instance of a listed template at its input class and control point
+        (one of ``points``), for mount word ``m``: some template's every slot stands for
+        the slot's value.  Each slot's comparison with each of its templates is built once
+        (the same few recur in thousands of templates)."""
         D, names = self.D, self.names
-        parts, bits = [], []
+        eqs: list[list[Any]] = []
         for k, i in enumerate(self.data):
-            tpls = self.slot_tpls[k]
-            b = max(1, (len(tpls) - 1).bit_length())
-            code: Any = z3.BitVecVal(len(tpls), b + 1)  # no template: matches no listed code
-            for c in range(len(tpls) - 1, -1, -1):
-                t = tpls[c]
-                if t[0] == FREE:
-                    code = z3.BitVecVal(c, b + 1)
-                else:
-                    code = z3.If(env[names[i]] == self._value(t, env, m),
-                                 z3.BitVecVal(c, b + 1), code)
-            parts.append(code)
-            bits.append(b + 1)
-        packed = z3.Concat(parts) if len(parts) > 1 else parts[0]
-        width = packed.size()
+            eqs.append([None if t[0] == FREE else env[names[i]] == self._value(t, env, m)
+                        for t in self.slot_tpls[k]])
         ors = []
         classes: dict[tuple[Any, ...], Any] = {}
         for key in inv.by_point if points is None else points:
@@ -244,13 +223,11 @@ class _Templates:
                 classes[cls] = self.class_cond(cls, env, m)
             at = [classes[cls]]
             at += [env[names[i]] == D.const(v) for i, v in zip(self.pcs, point, strict=True)]
-            values = []
+            alts = []
             for codes in inv.by_point[key]:
-                x = 0
-                for c, b in zip(codes, bits, strict=True):
-                    x = (x << b) | c
-                values.append(packed == z3.BitVecVal(x, width))
-            ors.append(z3.And(*at, z3.Or(values)))
+                conj = [eqs[k][c] for k, c in enumerate(codes) if eqs[k][c] is not None]
+                alts.append(z3.And(conj))
+            ors.append(z3.And(*at, z3.Or(alts)))
         return z3.Or(ors) if ors else z3.BoolVal(False)
 
 
@@ -368,10 +345,16 @@ def prove(world: World, prop_on_states: bool, max_seconds: float | None = None,
         prefer.append(z3.UGE(m & D.const(world.layout.errno_mask), D.const(3000)))
     n_actors = len(world.actors)
     steps = [(ai, st) for ai, a in enumerate(world.actors) for st in a.steps]
-    while True:
+    # A step's query changes only when templates are added where its actor sits at it
+    # (its sources; more targets only make it harder to leave the set): after a round
+    # only those steps, and the ones that found a way out, are asked again.
+    ask = set(range(len(steps)))
+    while ask:
         new: list[tuple[tuple[int, ...], int]] = []
         points = list(inv.by_point)
-        for ai, st in steps:
+        left = set()
+        for x in sorted(ask):
+            ai, st = steps[x]
             src = [p for p in points if p[1][ai] == st.pc]
             if not src:
                 continue
@@ -390,12 +373,17 @@ def prove(world: World, prop_on_states: bool, max_seconds: float | None = None,
                 mod = solver.model()
                 t = tuple(mod.eval(nxt[n], model_completion=True).as_long() for n in names)
                 new.append((t, mod.eval(m, model_completion=True).as_long()))
+                left.add(x)
         if not new:
             break
+        sizes = {k: len(v) for k, v in inv.by_point.items()}
         for t, mword in new:  # every step's counterexample of this pass, then ask again
             why = add(t, mword, real=False)
             if why:
                 return None, why
+        grown = [k for k, v in inv.by_point.items() if len(v) != sizes.get(k, 0)]
+        ask = left | {x for x, (ai, st) in enumerate(steps)
+                      if any(k[1][ai] == st.pc for k in grown)}
         inv.rounds += 1
         if inv.rounds > MAX_ROUNDS:
             return None, f"no inductive invariant after {MAX_ROUNDS} rounds"
