@@ -107,9 +107,11 @@ class ReachableInvariant:
 
 
 def _close(world: World, twin: World | None, start: list[tuple[int, ...]],
-           states: set[tuple[int, ...]], limit: int) -> bool | None:
+           states: set[tuple[int, ...]], limit: int, seen: list[bool] | None = None
+           ) -> bool | None:
     """Add to ``states`` everything reachable from ``start`` by any step; True if some step
-    on the way violates, None when more than ``limit`` states were listed."""
+    on the way violates, None when more than ``limit`` states were listed (``seen[0]``
+    then tells whether a violating step was met before the limit)."""
     succ = successor_function(compile_world(world),
                               compile_world(twin) if twin is not None else None)
     violating = False
@@ -124,6 +126,8 @@ def _close(world: World, twin: World | None, start: list[tuple[int, ...]],
                     states.add(t)
                     nxt.append(t)
         if len(states) > limit:
+            if seen is not None:
+                seen[0] = violating
             return None
         frontier = nxt
     return violating
@@ -227,8 +231,12 @@ def prove(world: World, twin: World | None = None, max_seconds: float | None = N
     if twin is not None:
         if world.upper_any or world.errno_vars:
             return None, "the wrap twin's initial states are not listed for a symbolic mount"
+        seen = [False]
         found = _close(world, twin, [world.initial_state() + twin.initial_state() + (1,)],
-                       states, max_states)
+                       states, max_states, seen)
+        if found is None and seen[0] and stop_at_violation:
+            return (ReachableInvariant.of(system.names, system.pcs, states, True),
+                    f"a state among the first {max_states:,} reachable has a violating step")
         if found is None:
             return None, f"more than {max_states:,} reachable states"
         inv = ReachableInvariant.of(system.names, system.pcs, states, found)
@@ -239,7 +247,14 @@ def prove(world: World, twin: World | None = None, max_seconds: float | None = N
         if not (world.upper_any or world.errno_vars) and starts != [world.initial_state()]:
             raise EncodingMismatch(f"z3's initial states {starts} are not the world's "
                                    f"{world.initial_state()}")
-        found = _close(world, None, starts, states, max_states)
+        seen = [False]
+        found = _close(world, None, starts, states, max_states, seen)
+        if found is None and seen[0] and stop_at_violation:
+            # every listed state is reachable (from z3's initial states, by the compiled
+            # steps): the violation is known, though the set was not listed to its end
+            inv = ReachableInvariant.of(system.names, system.pcs, states, True)
+            return inv, (f"a state among the first {max_states:,} reachable has a "
+                         "violating step")
         if found is None:
             return None, f"more than {max_states:,} reachable states"
         inv = ReachableInvariant.of(system.names, system.pcs, states, found)

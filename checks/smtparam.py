@@ -297,8 +297,10 @@ def prove(world: World, prop_on_states: bool, max_seconds: float | None = None,
 
     def add(start: tuple[int, ...], mword: int, real: bool) -> str | None:
         states: set[tuple[int, ...]] = set()
-        found = _close(world, None, [start], states, limit)
+        seen = [False]
+        found = _close(world, None, [start], states, limit, seen)
         if found is None:
+            inv.violating |= seen[0] and real  # met before the limit: reachable all the same
             return f"more than {limit:,} states from one input valuation"
         inv.violating |= bool(found) and real
         inv.listed += len(states)
@@ -325,7 +327,7 @@ def prove(world: World, prop_on_states: bool, max_seconds: float | None = None,
         mod = init.model()
         mword = mod.eval(m0, model_completion=True).as_long()
         why = add(_model_state(mod, names, env0), mword, real=True)
-        if why:
+        if why and not inv.violating:
             return None, why
         inv.rounds += 1
         if inv.violating:
