@@ -115,3 +115,26 @@ def test_a_check_takes_as_long_after_other_checks_as_alone() -> None:
                        "lost", engine="smt", budget=dataclasses.replace(PY, max_seconds=60),
                        scenario="seed")
     assert r.verdict is Verdict.VIOLATED and r.trace_length == 10
+
+
+def test_a_violation_met_before_the_limit_is_known() -> None:
+    """Past ``max_states`` the set is not listed to its end, but every listed state is
+    reachable: a violating step among them makes the violation known (BMC then asks for
+    the shortest trace without a budget), where a ``holds`` world just gives up."""
+    rc = _rc("copy-counter", "none", "lost")
+    inv, why = smtinv.prove(rc.world, max_states=200, stop_at_violation=True)
+    assert inv is not None and inv.violating and not inv.proved
+    assert why == "a state among the first 200 reachable has a violating step"
+    holds = _rc("cursor", "spinlock", "lost", SEED2)
+    inv, why = smtinv.prove(holds.world, max_states=200, stop_at_violation=True)
+    assert inv is None and why == "more than 200 reachable states"
+
+
+def test_a_race_violation_past_the_listing_limit_is_found() -> None:
+    """cursor/none/race has more reachable states than the invariant lists; its ``lost``
+    (11 steps) was deferred past a minute of budgeted BMC, and is found in seconds now."""
+    r = check_property("cursor", "none", SCENARIOS["race"][0], "lost", engine="both",
+                       budget=dataclasses.replace(PY, max_seconds=120), scenario="race")
+    explicit, found = r.others
+    assert explicit.verdict is found.verdict is Verdict.VIOLATED
+    assert explicit.trace_length == found.trace_length == 11
