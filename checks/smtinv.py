@@ -307,6 +307,18 @@ def _consecution(system: _System, inv: ReachableInvariant, deadline: float | Non
     return True
 
 
+def stuck(world: World, env: dict[str, Any], D: Z3Domain) -> list[Any]:
+    """State ``env`` is a deadlock: no step of any actor is enabled and some actor has not
+    finished (the ``deadlock`` property's violating states)."""
+    enabled, unfinished = [], []
+    for a in world.actors:
+        pc = env[a.pc_var]
+        unfinished.append(z3.ULT(pc, D.const(a.done)))
+        for st in a.steps:
+            enabled.append(z3.And(pc == D.const(st.pc), D.bool(translate(st.guard, D, env))))
+    return [z3.Not(z3.Or(enabled)), z3.Or(unfinished)]
+
+
 def violation_outside(world: World, twin: World | None, inv: ReachableInvariant,
                       on_states: bool) -> Any:
     """z3's answer to "is there a listed state with a violating step" (for a property of
@@ -317,14 +329,7 @@ def violation_outside(world: World, twin: World | None, inv: ReachableInvariant,
     solver = z3.SolverFor("QF_BV")
     solver.add(inv.member(env, D))
     if on_states:
-        enabled, unfinished = [], []
-        for a in world.actors:
-            pc = env[a.pc_var]
-            unfinished.append(z3.ULT(pc, D.const(a.done)))
-            for st in a.steps:
-                enabled.append(z3.And(pc == D.const(st.pc),
-                                      D.bool(translate(st.guard, D, env))))
-        return solver.check(z3.Not(z3.Or(enabled)), z3.Or(unfinished))
+        return solver.check(*stuck(world, env, D))
     bad = []
     for ai, st in system.steps():
         guard, _, violates = system.fire(ai, st, env)

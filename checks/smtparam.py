@@ -38,8 +38,8 @@ from typing import Any
 
 import z3
 
-from checks.smt import Z3Domain, _fire, _Unrolling, _width, translate
-from checks.smtinv import _close
+from checks.smt import Z3Domain, _fire, _Unrolling, _width
+from checks.smtinv import _close, stuck
 from model.ir import World
 
 #: listing more template instances than this gives up (as ``smtinv.MAX_STATES``)
@@ -393,14 +393,7 @@ def prove(world: World, prop_on_states: bool, max_seconds: float | None = None,
     solver = z3.SolverFor("QF_BV")
     solver.add(*valid, tp.member(inv, env, m))
     if prop_on_states:
-        enabled, unfinished = [], []
-        for a in world.actors:
-            pc = env[a.pc_var]
-            unfinished.append(z3.ULT(pc, D.const(a.done)))
-            for st in a.steps:
-                enabled.append(z3.And(pc == D.const(st.pc),
-                                      D.bool(translate(st.guard, D, env))))
-        goal = [z3.Not(z3.Or(enabled)), z3.Or(unfinished)]
+        goal = stuck(world, env, D)
     else:
         bad = []
         for ai, st in steps:
