@@ -238,11 +238,13 @@ def _smt(rc: ResolvedCheck, budget: Budget,
 
     out = smt.bmc(rc.world, rc.prop, budget.max_depth, budget.max_seconds, rc.twin)
     if out.verdict is Verdict.VIOLATED:
-        unconfirmed = _unconfirmed(rc, out.schedule, out.stats)
+        # the open values the solver picked make a concrete check, replayed like any other
+        # (and asked whether the monitor ran out of room: from the same initial state)
+        picked = concrete(rc, out.upper, out.errnos)
+        unconfirmed = _unconfirmed(picked, out.schedule, out.stats)
         if unconfirmed is not None:
             return dataclasses.replace(unconfirmed, engine="smt", depth=out.depth)
-        # the open values the solver picked make a concrete check, replayed like any other
-        trace, key = _found(concrete(rc, out.upper, out.errnos), out.schedule)
+        trace, key = _found(picked, out.schedule)
         return PropertyResult(rc.prop, out.verdict, trace.reason, out.stats, trace,
                               rc.by_design, engine="smt", depth=out.depth, key=key)
     return PropertyResult(rc.prop, out.verdict, out.reason, out.stats, None, rc.by_design,

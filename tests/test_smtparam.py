@@ -84,3 +84,15 @@ def test_a_violation_met_from_a_real_initial_state_is_left_to_bmc() -> None:
     assert inv is not None and inv.violating and not inv.proved, why
     r = check_resolved(rc, "smt", dataclasses.replace(PY, max_seconds=150))
     assert r.verdict is Verdict.VIOLATED and r.trace_length == 6
+
+
+def test_a_backward_trace_from_a_picked_mount_word_is_checked_from_that_word() -> None:
+    """Whether ``backward``'s monitor ran out of room is asked of the schedule replayed from
+    the word and errno the solver picked; asked of the world with U = 0 the schedule went
+    past an actor's last step (an IndexError in the 19-bit shared-fd benchmark)."""
+    p = dataclasses.replace(SCENARIOS["shared-fd"][0], counter_bits=19,
+                            upper_at_mount="any", errors_any=True)
+    r = check_property("copy-naive", "spinlock", p, "backward", engine="smt",
+                       budget=dataclasses.replace(PY, max_seconds=120), scenario="shared-fd")
+    assert r.verdict is Verdict.VIOLATED and r.trace_length == 11
+    assert r.trace.reason.startswith("backward")
