@@ -1,8 +1,8 @@
 """SMT engine: bounded model checking of the same instrumented IR with z3.
 
-This module and :mod:`checks.smtinv` (the invariant proof) are the only ones that import
-z3.  The world the explicit engine searches (the scheme's steps, instrumented by the
-property monitor) is translated expression by expression:
+This module and the invariant proofs (:mod:`checks.smtinv`, :mod:`checks.smtparam`) are
+the only ones that import z3.  The world the explicit engine searches (the scheme's steps,
+instrumented by the property monitor) is translated expression by expression:
 
 * one z3 bit-vector per variable per time step (``U@3``, ``P1.pc@3``, ``g.G@3``), each of its
   own width (:class:`Ranges`: bits enough for every value state ``k`` can hold; a pc, a
@@ -653,46 +653,55 @@ def bmc(world: World, prop: str, max_depth: int = 200, max_seconds: float | None
     looping one depth by depth (:func:`_bmc_incremental`)."""
     t0 = time.perf_counter()
     fresh_context()
-    known = False  # a violation is known to exist: only its shortest trace is sought
-    symbolic = world.upper_any or bool(world.errno_vars)
-    if INVARIANT and symbolic and twin is None:
-        from checks import smtparam  # it builds on this module's encoding
-
-        seconds = PARAM_SECONDS if max_seconds is None else min(PARAM_SECONDS,
-                                                                 max_seconds / 2)
-        pinv, why = smtparam.prove(world, PROPERTIES[prop].on_states, seconds)
-        if pinv is not None and pinv.proved:
-            return SmtOutcome(Verdict.HOLDS, None,
-                              f"no violation in any execution from any mount word and "
-                              f"errnos: {why}, and no step from one of them violates",
-                              Stats(pinv.templates, 0, 0, time.perf_counter() - t0,
-                                    _peak_mib()), 0, "invariant")
-        known = pinv is not None and pinv.violating
-    elif INVARIANT:
-        from checks import smtinv  # it builds on this module's encoding
-
-        on_states = PROPERTIES[prop].on_states
-        inv, why = smtinv.prove(world, twin, max_seconds, stop_at_violation=not on_states)
-        if inv is not None and not inv.proved:
-            known = True  # the compiled steps reach a violation: BMC finds the shortest
-        elif inv is not None:
-            r = smtinv.violation_outside(world, twin, inv, on_states)
-            if (r == z3.sat) != inv.violating and r != z3.unknown and not on_states:
-                raise smtinv.EncodingMismatch(
-                    f"z3 says a listed state {'has' if r == z3.sat else 'has no'} violating "
-                    f"step, the compiled steps say {'one' if inv.violating else 'none'}")
-            if r == z3.unsat:
-                return SmtOutcome(Verdict.HOLDS, None,
-                                  f"no violation in any execution: {why}, and no step from "
-                                  "one of them violates",
-                                  Stats(len(inv.states), 0, 0, time.perf_counter() - t0,
-                                        _peak_mib()), 0, "invariant")
-            known = r == z3.sat
+    proved, known = _invariant_first(world, prop, twin, max_seconds, t0) if INVARIANT \
+        else (None, False)
+    if proved is not None:
+        return proved
     if world.params.get("looping"):
         return _bmc_incremental(world, prop, max_depth, max_seconds, twin,
                                 k_induction and not known, t0)
     return _bmc_complete(world, prop, max_depth, max_seconds, twin, k_induction, t0,
                          known=known)
+
+
+def _invariant_first(world: World, prop: str, twin: World | None,
+                     max_seconds: float | None, t0: float) -> tuple[SmtOutcome | None, bool]:
+    """The invariant proofs tried before bounded model checking: a ``holds`` outcome when
+    one proves the property, and whether a violation is known to exist (a reachable state
+    has a violating step), so that BMC seeks only its shortest trace."""
+    on_states = PROPERTIES[prop].on_states
+    if world.upper_any or world.errno_vars:
+        if twin is not None:
+            return None, False  # no template product with the wrap twin
+        from checks import smtparam  # it builds on this module's encoding
+
+        seconds = PARAM_SECONDS if max_seconds is None else min(PARAM_SECONDS,
+                                                                 max_seconds / 2)
+        pinv, why = smtparam.prove(world, on_states, seconds)
+        if pinv is None or not pinv.proved:
+            return None, pinv is not None and pinv.violating
+        why = f"no violation in any execution from any mount word and errnos: {why}"
+        count = pinv.templates
+    else:
+        from checks import smtinv  # it builds on this module's encoding
+
+        inv, why = smtinv.prove(world, twin, max_seconds, stop_at_violation=not on_states)
+        if inv is None:
+            return None, False
+        if not inv.proved:
+            return None, True  # the compiled steps reach a violation
+        r = smtinv.violation_outside(world, twin, inv, on_states)
+        if (r == z3.sat) != inv.violating and r != z3.unknown and not on_states:
+            raise smtinv.EncodingMismatch(
+                f"z3 says a listed state {'has' if r == z3.sat else 'has no'} violating "
+                f"step, the compiled steps say {'one' if inv.violating else 'none'}")
+        if r != z3.unsat:
+            return None, r == z3.sat
+        why = f"no violation in any execution: {why}"
+        count = len(inv.states)
+    return SmtOutcome(Verdict.HOLDS, None, f"{why}, and no step from one of them violates",
+                      Stats(count, 0, 0, time.perf_counter() - t0, _peak_mib()), 0,
+                      "invariant"), False
 
 
 def _bmc_complete(world: World, prop: str, max_depth: int, max_seconds: float | None,
